@@ -1,0 +1,13 @@
+namespace Provisioning.Consumer.Consumers;
+
+/// <summary>The consumer's log lines. No mobile, email, token or secret is ever a parameter here.</summary>
+internal static partial class ConsumerLog
+{
+    [LoggerMessage(EventId = 2000, Level = LogLevel.Information,
+        Message = "Member {UserId} created in corp {CorpId} (request {RequestId}, already existed: {AlreadyExisted}, placeholder departments: {PlaceholderDepartments}, attempt {Attempts})")]
+    public static partial void MemberCreated(ILogger logger, string userId, string corpId, Guid requestId, bool alreadyExisted, int placeholderDepartments, int attempts);
+
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Warning,
+        Message = "Member {UserId} not created in corp {CorpId} (request {RequestId}): {Reason}, errcode {ErrCode} {ErrMsg} {FieldErrors}")]
+    public static partial void MemberFailed(ILogger logger, string userId, string corpId, Guid requestId, string reason, int? errCode, string? errMsg, string fieldErrors);
+}

@@ -1,0 +1,44 @@
+using MassTransit;
+using Microsoft.Extensions.Options;
+using Provisioning.Consumer.Consumers;
+
+namespace Provisioning.Consumer.Messaging;
+
+internal static class MessagingServiceCollectionExtensions
+{
+    /// <summary>MassTransit on RabbitMQ with the create-member consumer and its options, validated at start-up.</summary>
+    public static IServiceCollection AddMessaging(this IServiceCollection services)
+    {
+        services.AddOptions<RabbitMqOptions>()
+            .Configure<IConfiguration>((options, configuration) => options.ConnectionString ??= configuration.GetConnectionString("RabbitMq"))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddOptions<ConsumerOptions>()
+            .BindConfiguration(ConsumerOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
+        services.AddScoped<ExistingMemberReconciler>();
+        services.AddMassTransit(bus =>
+        {
+            bus.DisableUsageTelemetry();
+            bus.AddConsumer<CreateMemberConsumer, CreateMemberConsumerDefinition>();
+            bus.UsingRabbitMq((context, rabbit) =>
+            {
+                var options = context.GetRequiredService<IOptions<RabbitMqOptions>>().Value;
+                rabbit.Host(new Uri(options.ConnectionString!), host => host.ConnectionName("provisioning-consumer"));
+                // Plain JSON (content type application/json) from publishers that are not MassTransit.
+                rabbit.UseRawJsonDeserializer();
+                rabbit.ConfigureEndpoints(context);
+            });
+        });
+        // Start only once the bus is connected and its topology declared: a publish to an exchange without a
+        // bound queue would be lost.
+        services.Configure<MassTransitHostOptions>(host =>
+        {
+            host.WaitUntilStarted = true;
+            host.StopTimeout = TimeSpan.FromSeconds(30);
+        });
+        return services;
+    }
+}

@@ -1,0 +1,36 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+
+namespace Provisioning.Consumer.Telemetry;
+
+/// <summary>Owns our <see cref="ActivitySource"/> and <see cref="Meter"/>; every provisioning metric is made here.</summary>
+internal sealed class ProvisioningInstrumentation
+{
+    public const string Name = "Provisioning.Consumer";
+
+    readonly Counter<long> _created;
+    readonly Counter<long> _failed;
+
+    public ProvisioningInstrumentation(IMeterFactory meterFactory)
+    {
+        var meter = meterFactory.Create(Name);
+        _created = meter.CreateCounter<long>("provisioning.members.created", "{member}", "Members created (or found already created by an earlier attempt).");
+        _failed = meter.CreateCounter<long>("provisioning.members.failed", "{member}", "Commands that ended in MemberCreationFailed, by reason.");
+    }
+
+    public static ActivitySource ActivitySource { get; } = new(Name);
+
+    public void MemberCreated(string corpId, bool alreadyExisted)
+    {
+        _created.Add(1, new("corp_id", corpId), new("already_existed", alreadyExisted));
+        Activity.Current?.SetTag("provisioning.outcome", alreadyExisted ? "AlreadyExisted" : "Created");
+    }
+
+    public void MemberFailed(string corpId, string reason, int? errCode)
+    {
+        _failed.Add(1, new("corp_id", corpId), new("reason", reason));
+        Activity.Current?.SetTag("provisioning.outcome", reason);
+        if (errCode is not null)
+            Activity.Current?.SetTag("wecom.errcode", errCode);
+    }
+}
