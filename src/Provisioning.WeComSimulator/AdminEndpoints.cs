@@ -1,0 +1,61 @@
+namespace Provisioning.WeComSimulator;
+
+/// <summary>
+/// <c>/admin</c>: what tests, demos and benchmarks need to steer and inspect the simulator. Not part of WeCom.
+/// </summary>
+internal static class AdminEndpoints
+{
+    public sealed record ScriptedErrors(IReadOnlyList<int> ErrCodes);
+
+    public sealed record Secret(string Value);
+
+    public static void MapAdmin(this IEndpointRouteBuilder app)
+    {
+        var admin = app.MapGroup("/admin");
+
+        // Every member created, and how many user/create calls each userid received.
+        admin.MapGet("/ledger", (SimulatorState state) => Results.Json(new
+        {
+            members = state.Members().Select(m => new { corpId = m.CorpId, userId = m.UserId, createdAt = m.CreatedAt, body = m.Body }),
+            createCalls = state.CreateCalls(),
+            getTokenCalls = state.GetTokenCalls,
+        }));
+
+        admin.MapGet("/faults", (SimulatorState state) => Results.Json(state.Faults));
+        admin.MapPut("/faults", (FaultSettings faults, SimulatorState state) =>
+        {
+            state.Faults = faults;
+            return Results.Json(state.Faults);
+        });
+
+        // The next user/create calls answer these codes in turn (a code of 500 or more is an HTTP status).
+        admin.MapPost("/errors", (ScriptedErrors errors, SimulatorState state) =>
+        {
+            state.ScriptErrors(errors.ErrCodes);
+            return Results.NoContent();
+        });
+
+        admin.MapPost("/tokens/revoke", (SimulatorState state) =>
+        {
+            state.RevokeTokens();
+            return Results.NoContent();
+        });
+        admin.MapPost("/tokens/expire", (SimulatorState state) =>
+        {
+            state.ExpireTokens();
+            return Results.NoContent();
+        });
+
+        admin.MapPut("/corps/{corpId}/secret", (string corpId, Secret secret, SimulatorState state) =>
+        {
+            state.SetSecret(corpId, secret.Value);
+            return Results.NoContent();
+        });
+
+        admin.MapPost("/reset", (SimulatorState state) =>
+        {
+            state.Reset();
+            return Results.NoContent();
+        });
+    }
+}

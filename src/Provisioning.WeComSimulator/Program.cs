@@ -1,0 +1,4 @@
+using Provisioning.WeComSimulator;
+
+var app = SimulatorApp.Create(args);
+await app.RunAsync();

@@ -1,0 +1,160 @@
+using MassTransit;
+using MassTransit.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Provisioning.Consumer.Consumers;
+using Provisioning.Consumer.Telemetry;
+using Provisioning.Consumer.WeCom;
+using Provisioning.Contracts;
+
+namespace Provisioning.Consumer.Tests.Consumers;
+
+/// <summary>The consumer in MassTransit's in-memory harness, with a fake WeCom client.</summary>
+public sealed class CreateMemberConsumerTests : IAsyncLifetime
+{
+    readonly FakeWeComClient _wecom = new();
+    ServiceProvider _provider = null!;
+    ITestHarness _harness = null!;
+
+    public async Task InitializeAsync()
+    {
+        var services = new ServiceCollection();
+        services.AddMetrics();
+        services.AddSingleton<IWeComClient>(_wecom);
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(new CorpDirectory(Options.Create(new WeComOptions { CorpId = "ww-default", CorpSecret = "s" })));
+        services.AddScoped<ExistingMemberReconciler>();
+        services.AddSingleton<ProvisioningInstrumentation>();
+        services.AddSingleton(Options.Create(new ConsumerOptions { RetryLimit = 2, RetryMinInterval = TimeSpan.Zero, RetryMaxInterval = TimeSpan.Zero }));
+        services.AddMassTransitTestHarness(bus => bus.AddConsumer<CreateMemberConsumer, CreateMemberConsumerDefinition>());
+        _provider = services.BuildServiceProvider(true);
+        _harness = _provider.GetRequiredService<ITestHarness>();
+        await _harness.Start();
+    }
+
+    public async Task DisposeAsync() => await _provider.DisposeAsync();
+
+    async Task<T> PublishAndGet<T>(CreateMember command)
+        where T : class
+    {
+        await _harness.Bus.Publish(command);
+        Assert.True(await _harness.Published.Any<T>(), $"no {typeof(T).Name} was published");
+        return _harness.Published.Select<T>().Single().Context.Message;
+    }
+
+    [Fact]
+    public async Task Consume_ValidCommand_PublishesMemberCreatedWithPlaceholderDepartments()
+    {
+        _wecom.Script(FakeWeComClient.Created("""{"errcode":0,"errmsg":"created","created_department_list":{"department_info":[{"name":"待设置","id":99}]}}"""));
+
+        var created = await PublishAndGet<MemberCreated>(TestCommands.Minimal() with { Departments = [new() { Id = 99 }] });
+
+        Assert.Equal("ww-default", created.CorpId);
+        Assert.Equal("zhangsan", created.UserId);
+        Assert.Equal([new CreatedDepartment { Id = 99, Name = "待设置" }], created.CreatedDepartments);
+        Assert.False(created.AlreadyExisted);
+        Assert.Equal(1, created.Attempts);
+        Assert.Equal("created", created.Response!.Value.GetProperty("errmsg").GetString());
+        Assert.Equal([99L], Assert.Single(_wecom.CreateRequests).Department);
+        Assert.False(await _harness.Published.Any<MemberCreationFailed>());
+    }
+
+    [Fact]
+    public async Task Consume_InvalidCommand_PublishesFieldErrorsWithoutCallingWeCom()
+    {
+        var failed = await PublishAndGet<MemberCreationFailed>(TestCommands.Minimal() with { Mobile = "abc", Gender = 0 });
+
+        Assert.Equal(FailureReasons.Invalid, failed.Reason);
+        Assert.Equal(["mobile", "gender"], failed.Errors.Select(e => e.Field));
+        Assert.Empty(_wecom.CreateRequests);
+    }
+
+    [Fact]
+    public async Task Consume_UnknownCorp_PublishesUnknownCorp()
+    {
+        var failed = await PublishAndGet<MemberCreationFailed>(TestCommands.Minimal() with { CorpId = "ww-nobody" });
+
+        Assert.Equal(FailureReasons.UnknownCorp, failed.Reason);
+        Assert.Equal("ww-nobody", failed.CorpId);
+        Assert.Equal("corpId", Assert.Single(failed.Errors).Field);
+        Assert.Empty(_wecom.CreateRequests);
+    }
+
+    [Theory]
+    [InlineData(60123, FailureReasons.Rejected)]
+    [InlineData(40003, FailureReasons.Rejected)]
+    [InlineData(60104, FailureReasons.Conflict)]
+    [InlineData(60106, FailureReasons.Conflict)]
+    public async Task Consume_WeComRejects_PublishesReasonWithErrCodeAndDoesNotRetry(int errCode, string reason)
+    {
+        _wecom.Script(FakeWeComClient.Error(errCode));
+
+        var failed = await PublishAndGet<MemberCreationFailed>(TestCommands.Minimal());
+
+        Assert.Equal(reason, failed.Reason);
+        Assert.Equal(errCode, failed.ErrCode);
+        Assert.Equal($"error {errCode}, hint: [test]", failed.ErrMsg);
+        Assert.Single(_wecom.CreateRequests);
+    }
+
+    [Fact]
+    public async Task Consume_BusyTwiceThenCreated_RetriesAndCountsAttempts()
+    {
+        _wecom.Script(FakeWeComClient.Error(-1), FakeWeComClient.Error(45033));
+
+        var created = await PublishAndGet<MemberCreated>(TestCommands.Minimal());
+
+        Assert.Equal(3, created.Attempts);
+        Assert.Equal(3, _wecom.CreateRequests.Count);
+        Assert.Single(_harness.Published.Select<MemberCreated>());
+    }
+
+    [Fact]
+    public async Task Consume_AlwaysBusy_FaultsAfterRetriesWithoutAnyOutcome()
+    {
+        _wecom.Then = FakeWeComClient.Error(-1);
+
+        await _harness.Bus.Publish(TestCommands.Minimal());
+
+        Assert.True(await _harness.Published.Any<Fault<CreateMember>>());
+        Assert.Equal(3, _wecom.CreateRequests.Count);
+        Assert.False(await _harness.Published.Any<MemberCreated>());
+        Assert.False(await _harness.Published.Any<MemberCreationFailed>());
+    }
+
+    [Fact]
+    public async Task Consume_WrongSecret_FaultsWithoutRetryOrFailureEvent()
+    {
+        _wecom.Then = FakeWeComClient.Error(48002);
+
+        await _harness.Bus.Publish(TestCommands.Minimal());
+
+        var fault = (await _harness.Published.SelectAsync<Fault<CreateMember>>().First()).Context.Message;
+        Assert.Contains("48002", fault.Exceptions[0].Message, StringComparison.Ordinal);
+        Assert.Single(_wecom.CreateRequests);
+        Assert.False(await _harness.Published.Any<MemberCreationFailed>());
+    }
+
+    [Fact]
+    public async Task Consume_UserIdExistsAsTheSamePerson_PublishesAlreadyExisted()
+    {
+        _wecom.Script(FakeWeComClient.Error(60102));
+        _wecom.GetAnswer = new() { Class = WeComErrorClass.Ok, HttpStatus = 200, ErrCode = 0, Response = new() { UserId = "zhangsan", Name = "张三", Mobile = "13800000000" } };
+
+        var created = await PublishAndGet<MemberCreated>(TestCommands.Minimal());
+
+        Assert.True(created.AlreadyExisted);
+    }
+
+    [Fact]
+    public async Task Consume_UserIdHeldByAnotherPerson_PublishesConflict()
+    {
+        _wecom.Script(FakeWeComClient.Error(60102));
+        _wecom.GetAnswer = new() { Class = WeComErrorClass.Ok, HttpStatus = 200, ErrCode = 0, Response = new() { UserId = "zhangsan", Name = "张三丰", Mobile = "13900000000" } };
+
+        var failed = await PublishAndGet<MemberCreationFailed>(TestCommands.Minimal());
+
+        Assert.Equal(FailureReasons.Conflict, failed.Reason);
+        Assert.Equal(60102, failed.ErrCode);
+    }
+}

@@ -1,0 +1,49 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using Provisioning.Consumer.WeCom;
+using Provisioning.Consumer.WeCom.Models;
+
+namespace Provisioning.Consumer.Tests.Consumers;
+
+/// <summary>An <see cref="IWeComClient"/> that answers from a script and records what it was asked.</summary>
+internal sealed class FakeWeComClient : IWeComClient
+{
+    readonly ConcurrentQueue<WeComResult<UserCreateResponse>> _creates = new();
+
+    public ConcurrentQueue<UserCreateRequest> CreateRequests { get; } = new();
+
+    public WeComResult<UserGetResponse> GetAnswer { get; set; } = new() { Class = WeComErrorClass.Rejected, HttpStatus = 200, ErrCode = 60111, ErrMsg = "userid not found" };
+
+    /// <summary>The answer once the script is used up.</summary>
+    public WeComResult<UserCreateResponse> Then { get; set; } = Created("""{"errcode":0,"errmsg":"created"}""");
+
+    public FakeWeComClient Script(params WeComResult<UserCreateResponse>[] answers)
+    {
+        foreach (var answer in answers)
+            _creates.Enqueue(answer);
+        return this;
+    }
+
+    public Task<WeComResult<UserCreateResponse>> CreateUserAsync(string corpId, UserCreateRequest request, CancellationToken cancellationToken)
+    {
+        CreateRequests.Enqueue(request);
+        return Task.FromResult(_creates.TryDequeue(out var answer) ? answer : Then);
+    }
+
+    public Task<WeComResult<UserGetResponse>> GetUserAsync(string corpId, string userId, CancellationToken cancellationToken) =>
+        Task.FromResult(GetAnswer);
+
+    public static WeComResult<UserCreateResponse> Created(string json)
+    {
+        var raw = JsonDocument.Parse(json).RootElement.Clone();
+        return new() { Class = WeComErrorClass.Ok, HttpStatus = 200, ErrCode = 0, ErrMsg = "created", Raw = raw, Response = raw.Deserialize<UserCreateResponse>() };
+    }
+
+    public static WeComResult<UserCreateResponse> Error(int errCode) => new()
+    {
+        Class = WeComErrorClassifier.Classify(WeComCall.Business, 200, errCode),
+        HttpStatus = 200,
+        ErrCode = errCode,
+        ErrMsg = $"error {errCode}, hint: [test]",
+    };
+}
