@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# The test command: starts what the tests need (idempotently), runs every test project, and prints the
+# closing line "N passed, N failed" summed from the TRX results. Exit code is dotnet test's.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/start-rabbitmq.sh || exit 1
+
+results="TestResults/run-$(date +%Y%m%d-%H%M%S)-$$"
+mkdir -p "$results"
+dotnet test Provisioning.sln --configuration Release --logger "trx" --results-directory "$results" "$@"
+status=$?
+
+passed=0
+failed=0
+for trx in "$results"/*.trx; do
+  [ -f "$trx" ] || continue
+  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)
+  p=$(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<<"$counters")
+  f=$(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$counters")
+  passed=$((passed + ${p:-0}))
+  failed=$((failed + ${f:-0}))
+done
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
+  # The build or the test host failed before any result was written: count it as a failure.
+  failed=1
+fi
+echo
+echo "$passed passed, $failed failed"
+exit "$status"

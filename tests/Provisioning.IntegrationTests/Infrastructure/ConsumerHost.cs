@@ -1,0 +1,52 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Provisioning.Consumer;
+using Provisioning.Consumer.Tests;
+
+namespace Provisioning.IntegrationTests.Infrastructure;
+
+/// <summary>The consumer service, built by the same composition root as Program, with every log line kept.</summary>
+internal sealed class ConsumerHost : IAsyncDisposable
+{
+    readonly IHost _host;
+
+    ConsumerHost(IHost host, ListLoggerProvider logs)
+    {
+        _host = host;
+        Logs = logs;
+    }
+
+    public ListLoggerProvider Logs { get; }
+
+    public IServiceProvider Services => _host.Services;
+
+    public static async Task<ConsumerHost> StartAsync(TestBroker broker, Simulator simulator, Dictionary<string, string?>? settings = null)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, EnvironmentName = "Testing" });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:RabbitMq"] = broker.AmqpUri.ToString(),
+            ["WeCom:BaseUrl"] = simulator.BaseUrl.ToString(),
+            ["WeCom:CorpId"] = Simulator.CorpId,
+            ["WeCom:CorpSecret"] = simulator.Secret,
+            ["WeCom:Timeout"] = "00:00:05",
+            ["Consumer:RetryMinInterval"] = "00:00:00.050",
+            ["Consumer:RetryMaxInterval"] = "00:00:00.200",
+        });
+        if (settings is not null)
+            builder.Configuration.AddInMemoryCollection(settings);
+        var logs = new ListLoggerProvider();
+        builder.Logging.AddProvider(logs).SetMinimumLevel(LogLevel.Trace);
+        builder.AddProvisioningConsumer();
+        var host = builder.Build();
+        await host.StartAsync();
+        return new ConsumerHost(host, logs);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _host.StopAsync();
+        _host.Dispose();
+    }
+}

@@ -1,0 +1,51 @@
+using Provisioning.Contracts;
+
+namespace Provisioning.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// One whole system per test class: a fresh virtual host on the real broker, the WeCom simulator, the consumer
+/// service, an outcome listener and a publisher. Tests in a class share it and use distinct userids and mobiles.
+/// </summary>
+public sealed class ProvisioningSystem : IAsyncLifetime
+{
+    static int _sequence;
+
+    internal TestBroker Broker { get; private set; } = null!;
+    internal Simulator Simulator { get; private set; } = null!;
+    internal ConsumerHost Consumer { get; private set; } = null!;
+    internal Outcomes Outcomes { get; private set; } = null!;
+    internal Publisher Publisher { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        Broker = await TestBroker.CreateAsync();
+        Simulator = await Simulator.StartAsync();
+        Consumer = await ConsumerHost.StartAsync(Broker, Simulator);
+        Outcomes = await Outcomes.ListenAsync(Broker);
+        Publisher = await Publisher.StartAsync(Broker);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Publisher.DisposeAsync();
+        await Outcomes.DisposeAsync();
+        await Consumer.DisposeAsync();
+        await Simulator.DisposeAsync();
+        await Broker.DisposeAsync();
+    }
+
+    /// <summary>A valid command with a fresh request id, userid and mobile.</summary>
+    public static CreateMember NewCommand(string prefix = "user")
+    {
+        var n = Interlocked.Increment(ref _sequence);
+        var unique = Guid.NewGuid().ToString("N")[..8];
+        return new CreateMember
+        {
+            RequestId = Guid.NewGuid(),
+            UserId = $"{prefix}-{unique}",
+            Name = $"测试成员{n}",
+            Mobile = $"139{Random.Shared.Next(10_000_000, 99_999_999)}",
+            Departments = [new DepartmentMembership { Id = 1 }],
+        };
+    }
+}
