@@ -7,6 +7,10 @@ internal static partial class ConsumerLog
         Message = "Member {UserId} created in corp {CorpId} (request {RequestId}, already existed: {AlreadyExisted}, placeholder departments: {PlaceholderDepartments}, attempt {Attempts})")]
     public static partial void MemberCreated(ILogger logger, string userId, string corpId, Guid requestId, bool alreadyExisted, int placeholderDepartments, int attempts);
 
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Warning,
+        Message = "WeCom created placeholder departments {DepartmentIds} for member {UserId} in corp {CorpId}: those department ids did not exist")]
+    public static partial void PlaceholderDepartments(ILogger logger, string userId, string corpId, string departmentIds);
+
     [LoggerMessage(EventId = 2001, Level = LogLevel.Warning,
         Message = "Member {UserId} not created in corp {CorpId} (request {RequestId}): {Reason}, errcode {ErrCode} {ErrMsg} {FieldErrors}")]
     public static partial void MemberFailed(ILogger logger, string userId, string corpId, Guid requestId, string reason, int? errCode, string? errMsg, string fieldErrors);

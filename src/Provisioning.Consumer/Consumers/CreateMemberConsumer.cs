@@ -66,6 +66,9 @@ internal sealed class CreateMemberConsumer(
         await context.Publish(created, context.CancellationToken).ConfigureAwait(false);
         instrumentation.MemberCreated(created.CorpId, created.AlreadyExisted);
         ConsumerLog.MemberCreated(logger, created.UserId, created.CorpId, created.RequestId, created.AlreadyExisted, created.CreatedDepartments.Count, created.Attempts);
+        if (created.CreatedDepartments.Count > 0)
+            // WeCom made placeholder departments under 其他（待设置部门） for ids that did not exist: someone must sort them out.
+            ConsumerLog.PlaceholderDepartments(logger, created.UserId, created.CorpId, string.Join(", ", created.CreatedDepartments.Select(d => d.Id)));
     }
 
     async Task Fail(ConsumeContext context, MemberCreationFailed failed)

@@ -1,0 +1,23 @@
+# Multi-stage build for the consumer and the WeCom simulator (docker compose picks the target).
+#   docker build --target consumer -t provisioning-consumer .
+#   docker build --target simulator -t provisioning-wecom-simulator .
+FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
+WORKDIR /src
+COPY global.json Directory.Build.props Directory.Packages.props .editorconfig ./
+COPY src/ src/
+RUN dotnet publish src/Provisioning.Consumer/Provisioning.Consumer.csproj -c Release -o /out/consumer \
+ && dotnet publish src/Provisioning.WeComSimulator/Provisioning.WeComSimulator.csproj -c Release -o /out/simulator
+
+FROM mcr.microsoft.com/dotnet/runtime:10.0 AS consumer
+WORKDIR /app
+COPY --from=build /out/consumer ./
+USER app
+ENTRYPOINT ["dotnet", "Provisioning.Consumer.dll"]
+
+FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS simulator
+WORKDIR /app
+COPY --from=build /out/simulator ./
+USER app
+ENV Urls=http://0.0.0.0:8090
+EXPOSE 8090
+ENTRYPOINT ["dotnet", "Provisioning.WeComSimulator.dll"]

@@ -1,0 +1,3 @@
+using Provisioning.Cli;
+
+return await CliApp.RunAsync(args, Console.Out, CancellationToken.None).ConfigureAwait(false);

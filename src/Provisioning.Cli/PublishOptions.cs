@@ -1,0 +1,12 @@
+namespace Provisioning.Cli;
+
+internal sealed record PublishOptions
+{
+    public required string File { get; init; }
+
+    public Uri Broker { get; init; } = new(Environment.GetEnvironmentVariable("ConnectionStrings__RabbitMq") ?? "amqp://guest:guest@127.0.0.1:5672/");
+
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    public bool Wait { get; init; } = true;
+}
