@@ -1,6 +1,6 @@
 namespace Provisioning.Cli;
 
-/// <summary>Verb dispatch and usage. Exit codes: 0 done, 1 some command failed or timed out, 2 usage.</summary>
+/// <summary>Verb dispatch and usage. Exit codes: 0 every member created, 1 some outcome was a failure, 2 usage, 3 timed out.</summary>
 internal static class CliApp
 {
     const string Usage = """

@@ -73,7 +73,7 @@ internal static class PublishCommand
             {
                 await output.WriteLineAsync($"Timed out after {options.Timeout.TotalSeconds:0} s; no outcome yet for: {string.Join(", ", pending.Values.Select(c => c.UserId))}")
                     .ConfigureAwait(false);
-                return 1;
+                return 3;
             }
             return failures > 0 ? 1 : 0;
         }

@@ -28,7 +28,7 @@ internal static class AdminEndpoints
             return Results.Json(state.Faults);
         });
 
-        // The next user/create calls answer these codes in turn (a code of 500 or more is an HTTP status).
+        // The next user/create calls answer these codes in turn (500-599 are HTTP statuses, the rest errcodes).
         admin.MapPost("/errors", (ScriptedErrors errors, SimulatorState state) =>
         {
             state.ScriptErrors(errors.ErrCodes);

@@ -69,7 +69,7 @@ internal static partial class WeComEndpoints
             return null;
         }
         if (state.NextScriptedError() is { } scripted)
-            return scripted >= 500 ? Results.StatusCode(scripted) : WeComErrors.Answer(scripted);
+            return scripted is >= 500 and < 600 ? Results.StatusCode(scripted) : WeComErrors.Answer(scripted);
         if (settings.ConcurrencyLimit > 0 && inFlight.Count > settings.ConcurrencyLimit)
             return WeComErrors.Answer(45033);
         if (faults.OverMinuteLimit(corpId!))

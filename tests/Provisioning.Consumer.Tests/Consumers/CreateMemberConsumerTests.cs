@@ -27,6 +27,8 @@ public sealed class CreateMemberConsumerTests : IAsyncLifetime
         services.AddSingleton<ProvisioningInstrumentation>();
         services.AddSingleton(Options.Create(new ConsumerOptions { RetryLimit = 2, RetryMinInterval = TimeSpan.Zero, RetryMaxInterval = TimeSpan.Zero }));
         services.AddMassTransitTestHarness(bus => bus.AddConsumer<CreateMemberConsumer, CreateMemberConsumerDefinition>());
+        // "Nothing else was published" is decided once the bus has been idle this long.
+        services.Configure<TestHarnessOptions>(options => options.TestInactivityTimeout = TimeSpan.FromSeconds(1));
         _provider = services.BuildServiceProvider(true);
         _harness = _provider.GetRequiredService<ITestHarness>();
         await _harness.Start();

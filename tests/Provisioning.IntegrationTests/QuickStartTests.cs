@@ -1,0 +1,105 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Provisioning.IntegrationTests.Infrastructure;
+
+namespace Provisioning.IntegrationTests;
+
+/// <summary>
+/// Runs the README's main command, scripts/quickstart.sh, end to end (start, publish the samples, every outcome
+/// printed, stop) so that it cannot rot. It runs on the build the tests run on, in its own virtual host and port.
+/// </summary>
+public sealed class QuickStartTests
+{
+    [Fact]
+    public async Task QuickStart_PrintsEverySamplesOutcomeAndStopsCleanly()
+    {
+        var root = RepositoryRoot();
+        await using var broker = await TestBroker.CreateAsync();
+        var state = Directory.CreateTempSubdirectory("quickstart-").FullName;
+        var environment = new Dictionary<string, string>
+        {
+            ["QUICKSTART_STATE"] = state,
+            ["QUICKSTART_NO_BUILD"] = "1",
+            ["QUICKSTART_CONFIGURATION"] = AppContext.BaseDirectory.Contains("/Release/", StringComparison.Ordinal) ? "Release" : "Debug",
+            ["QUICKSTART_VHOST"] = broker.VirtualHost,
+            ["SIMULATOR_PORT"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+        };
+
+        try
+        {
+            var (exitCode, output) = await Run(root, "scripts/quickstart.sh", environment, TimeSpan.FromMinutes(3));
+
+            Assert.True(exitCode == 0, output);
+            Assert.Matches(@"✔ MemberCreated\s+zhangsan\s", output);
+            Assert.Matches(@"✔ MemberCreated\s+lisi\s", output);
+            Assert.Matches(@"✔ MemberCreated\s+wangwu\s.*placeholder departments: 999", output);
+            Assert.Matches(@"✘ MemberCreationFailed _bad id\s+Invalid: userId: ", output);
+            Assert.Matches(@"✘ MemberCreationFailed ZhangSan\s+Conflict: errcode 60102", output);
+            Assert.Matches(@"✘ MemberCreationFailed zhaoliu\s+Conflict: errcode 60104", output);
+            Assert.True(File.Exists(Path.Combine(state, "consumer.pid")), "the consumer is left running after the samples");
+        }
+        finally
+        {
+            var pids = new[] { "consumer.pid", "simulator.pid" }.Select(f => Path.Combine(state, f)).Where(File.Exists)
+                .Select(f => int.Parse(File.ReadAllText(f).Trim(), System.Globalization.CultureInfo.InvariantCulture)).ToList();
+            var (stopCode, stopOutput) = await Run(root, "scripts/quickstart.sh", environment, TimeSpan.FromMinutes(1), "stop");
+            Assert.True(stopCode == 0, stopOutput);
+            Assert.All(pids, pid => Assert.False(IsRunning(pid), $"process {pid} still runs after stop"));
+        }
+    }
+
+    static async Task<(int ExitCode, string Output)> Run(string root, string script, Dictionary<string, string> environment, TimeSpan timeout, params string[] args)
+    {
+        var start = new ProcessStartInfo("bash", [script, .. args])
+        {
+            WorkingDirectory = root,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var (key, value) in environment)
+            start.Environment[key] = value;
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var cancel = new CancellationTokenSource(timeout);
+        try
+        {
+            await process.WaitForExitAsync(cancel.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"{script} {string.Join(' ', args)} did not finish within {timeout}: {await stdout}{await stderr}");
+        }
+        return (process.ExitCode, await stdout + await stderr);
+    }
+
+    static bool IsRunning(int pid)
+    {
+        try
+        {
+            using var process = Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+
+    static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    static string RepositoryRoot()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Provisioning.sln")))
+            directory = directory.Parent;
+        return directory?.FullName ?? throw new InvalidOperationException("Provisioning.sln not found above " + AppContext.BaseDirectory);
+    }
+}
