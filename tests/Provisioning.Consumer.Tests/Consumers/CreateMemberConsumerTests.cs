@@ -1,6 +1,8 @@
+using System.Diagnostics.Metrics;
 using MassTransit;
 using MassTransit.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Options;
 using Provisioning.Consumer.Consumers;
 using Provisioning.Consumer.Telemetry;
@@ -27,8 +29,9 @@ public sealed class CreateMemberConsumerTests : IAsyncLifetime
         services.AddSingleton<ProvisioningInstrumentation>();
         services.AddSingleton(Options.Create(new ConsumerOptions { RetryLimit = 2, RetryMinInterval = TimeSpan.Zero, RetryMaxInterval = TimeSpan.Zero }));
         services.AddMassTransitTestHarness(bus => bus.AddConsumer<CreateMemberConsumer, CreateMemberConsumerDefinition>());
-        // "Nothing else was published" is decided once the bus has been idle this long.
-        services.Configure<TestHarnessOptions>(options => options.TestInactivityTimeout = TimeSpan.FromSeconds(1));
+        // The harness stops looking for messages once the bus has been idle this long; generous, so that a slow CI
+        // machine cannot make an expected message look absent (it only lengthens the "nothing else" checks).
+        services.Configure<TestHarnessOptions>(options => options.TestInactivityTimeout = TimeSpan.FromSeconds(5));
         _provider = services.BuildServiceProvider(true);
         _harness = _provider.GetRequiredService<ITestHarness>();
         await _harness.Start();
@@ -36,11 +39,14 @@ public sealed class CreateMemberConsumerTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _provider.DisposeAsync();
 
+    /// <summary>Waits for an expected message up to a deadline, not just until the bus looks idle.</summary>
+    static CancellationToken Within() => new CancellationTokenSource(TimeSpan.FromSeconds(20)).Token;
+
     async Task<T> PublishAndGet<T>(CreateMember command)
         where T : class
     {
         await _harness.Bus.Publish(command);
-        Assert.True(await _harness.Published.Any<T>(), $"no {typeof(T).Name} was published");
+        Assert.True(await _harness.Published.Any<T>(Within()), $"no {typeof(T).Name} was published");
         return _harness.Published.Select<T>().Single().Context.Message;
     }
 
@@ -59,6 +65,23 @@ public sealed class CreateMemberConsumerTests : IAsyncLifetime
         Assert.Equal("created", created.Response!.Value.GetProperty("errmsg").GetString());
         Assert.Equal([99L], Assert.Single(_wecom.CreateRequests).Department);
         Assert.False(await _harness.Published.Any<MemberCreationFailed>());
+    }
+
+    [Fact]
+    public async Task Consume_Outcomes_AreCountedByReason()
+    {
+        using var created = new MetricCollector<long>(_provider.GetRequiredService<IMeterFactory>(), ProvisioningInstrumentation.Name, "provisioning.members.created");
+        using var failed = new MetricCollector<long>(_provider.GetRequiredService<IMeterFactory>(), ProvisioningInstrumentation.Name, "provisioning.members.failed");
+
+        // Both published before waiting: the harness stops looking once the bus has been idle for a moment.
+        await _harness.Bus.Publish(TestCommands.Minimal() with { Gender = 5 });
+        await _harness.Bus.Publish(TestCommands.Minimal("second") with { RequestId = Guid.NewGuid() });
+        Assert.True(await _harness.Published.Any<MemberCreationFailed>(Within()));
+        Assert.True(await _harness.Published.Any<MemberCreated>(Within()));
+
+        var failure = Assert.Single(failed.GetMeasurementSnapshot());
+        Assert.Equal(FailureReasons.Invalid, failure.Tags["reason"]);
+        Assert.Equal(1, Assert.Single(created.GetMeasurementSnapshot()).Value);
     }
 
     [Fact]
@@ -118,7 +141,7 @@ public sealed class CreateMemberConsumerTests : IAsyncLifetime
 
         await _harness.Bus.Publish(TestCommands.Minimal());
 
-        Assert.True(await _harness.Published.Any<Fault<CreateMember>>());
+        Assert.True(await _harness.Published.Any<Fault<CreateMember>>(Within()));
         Assert.Equal(3, _wecom.CreateRequests.Count);
         Assert.False(await _harness.Published.Any<MemberCreated>());
         Assert.False(await _harness.Published.Any<MemberCreationFailed>());
@@ -131,7 +154,7 @@ public sealed class CreateMemberConsumerTests : IAsyncLifetime
 
         await _harness.Bus.Publish(TestCommands.Minimal());
 
-        var fault = (await _harness.Published.SelectAsync<Fault<CreateMember>>().First()).Context.Message;
+        var fault = (await _harness.Published.SelectAsync<Fault<CreateMember>>(Within()).First()).Context.Message;
         Assert.Contains("48002", fault.Exceptions[0].Message, StringComparison.Ordinal);
         Assert.Single(_wecom.CreateRequests);
         Assert.False(await _harness.Published.Any<MemberCreationFailed>());

@@ -109,9 +109,9 @@ public sealed class WeComClientTests : IDisposable
     [Fact]
     public async Task CreateUser_NoAnswerWithinTimeout_IsTransientAndNotRepeated()
     {
-        _wecom.Answer("/cgi-bin/gettoken", Sample.Read("gettoken")).Answer("/cgi-bin/user/create", async () =>
+        _wecom.Answer("/cgi-bin/gettoken", Sample.Read("gettoken")).Answer("/cgi-bin/user/create", async cancellationToken =>
         {
-            await Task.Delay(TimeSpan.FromSeconds(30));
+            await Task.Delay(TimeSpan.FromSeconds(30), cancellationToken);
             return new HttpResponseMessage(HttpStatusCode.OK);
         });
 
@@ -126,7 +126,7 @@ public sealed class WeComClientTests : IDisposable
     public async Task CreateUser_Http502_IsTransient()
     {
         _wecom.Answer("/cgi-bin/gettoken", Sample.Read("gettoken"))
-            .Answer("/cgi-bin/user/create", () => Task.FromResult(new HttpResponseMessage(HttpStatusCode.BadGateway) { Content = new StringContent("<html>bad gateway</html>") }));
+            .Answer("/cgi-bin/user/create", _ => Task.FromResult(new HttpResponseMessage(HttpStatusCode.BadGateway) { Content = new StringContent("<html>bad gateway</html>") }));
 
         var result = await Client.CreateUserAsync(Corp, Request(), default);
 
