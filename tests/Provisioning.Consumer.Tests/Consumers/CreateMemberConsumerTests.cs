@@ -31,7 +31,7 @@ public sealed class CreateMemberConsumerTests : IAsyncLifetime
         services.AddMassTransitTestHarness(bus => bus.AddConsumer<CreateMemberConsumer, CreateMemberConsumerDefinition>());
         // The harness stops looking for messages once the bus has been idle this long; generous, so that a slow CI
         // machine cannot make an expected message look absent (it only lengthens the "nothing else" checks).
-        services.Configure<TestHarnessOptions>(options => options.TestInactivityTimeout = TimeSpan.FromSeconds(5));
+        services.Configure<TestHarnessOptions>(options => options.TestInactivityTimeout = TimeSpan.FromSeconds(2.5));
         _provider = services.BuildServiceProvider(true);
         _harness = _provider.GetRequiredService<ITestHarness>();
         await _harness.Start();
