@@ -1,3 +1,4 @@
+using Provisioning.Consumer.Idempotency;
 using Provisioning.Consumer.Messaging;
 using Provisioning.Consumer.Telemetry;
 using Provisioning.Consumer.WeCom;
@@ -10,6 +11,7 @@ internal static class ProvisioningConsumerHost
     public static IHostApplicationBuilder AddProvisioningConsumer(this IHostApplicationBuilder builder)
     {
         builder.Services.AddWeCom();
+        builder.Services.AddIdempotency();
         builder.Services.AddMessaging();
         builder.Services.AddTelemetry(builder.Configuration);
         return builder;

@@ -7,6 +7,10 @@ internal static partial class ConsumerLog
         Message = "Member {UserId} created in corp {CorpId} (request {RequestId}, already existed: {AlreadyExisted}, placeholder departments: {PlaceholderDepartments}, attempt {Attempts})")]
     public static partial void MemberCreated(ILogger logger, string userId, string corpId, Guid requestId, bool alreadyExisted, int placeholderDepartments, int attempts);
 
+    [LoggerMessage(EventId = 2003, Level = LogLevel.Information,
+        Message = "Message {MessageId} repeats a request that has ended: its stored {OutcomeType} was published again")]
+    public static partial void OutcomeReplayed(ILogger logger, Guid? messageId, string outcomeType);
+
     [LoggerMessage(EventId = 2002, Level = LogLevel.Warning,
         Message = "WeCom created placeholder departments {DepartmentIds} for member {UserId} in corp {CorpId}: those department ids did not exist")]
     public static partial void PlaceholderDepartments(ILogger logger, string userId, string corpId, string departmentIds);

@@ -1,85 +1,66 @@
 using MassTransit;
-using Provisioning.Consumer.Telemetry;
+using Microsoft.Extensions.Options;
+using Provisioning.Consumer.Idempotency;
 using Provisioning.Consumer.WeCom;
 using Provisioning.Contracts;
 
 namespace Provisioning.Consumer.Consumers;
 
 /// <summary>
-/// Validates a <see cref="CreateMember"/>, creates the member through WeCom and publishes exactly one outcome.
-/// Business failures are published as <see cref="MemberCreationFailed"/>; failures that are not the command's
-/// fault are thrown, for the endpoint's retry policy (<see cref="CreateMemberConsumerDefinition"/>).
+/// validate → idempotency → WeCom → record → publish, exactly one outcome per request. A duplicate of an ended
+/// request gets the stored outcome again; one that is in progress elsewhere is retried later; failures that are not
+/// the command's fault are thrown for the endpoint's retry policy (<see cref="CreateMemberConsumerDefinition"/>).
 /// </summary>
 internal sealed class CreateMemberConsumer(
     CorpDirectory corps,
-    IWeComClient weCom,
-    ExistingMemberReconciler reconciler,
-    ProvisioningInstrumentation instrumentation,
-    TimeProvider timeProvider,
-    ILogger<CreateMemberConsumer> logger) : IConsumer<CreateMember>
+    IIdempotencyStore store,
+    IOptions<IdempotencyOptions> idempotency,
+    MemberProvisioner provisioner,
+    OutcomePublisher outcomes,
+    TimeProvider timeProvider) : IConsumer<CreateMember>
 {
     public async Task Consume(ConsumeContext<CreateMember> context)
     {
         var command = context.Message;
-        var outcomes = new MemberOutcomes(command, Attempts(context), timeProvider.GetUtcNow());
-
+        var mtAttempts = context.GetRetryAttempt() + context.GetRedeliveryCount() + 1;
         if (!corps.TryResolve(command.CorpId, out var corpId))
         {
-            await Fail(context, outcomes.UnknownCorp()).ConfigureAwait(false);
+            await outcomes.PublishAsync(context, new MemberOutcomes(command, mtAttempts, timeProvider.GetUtcNow()).UnknownCorp()).ConfigureAwait(false);
             return;
         }
-
         var errors = CreateMemberValidator.Validate(command);
         if (errors.Count > 0)
         {
-            await Fail(context, outcomes.Invalid(corpId, errors)).ConfigureAwait(false);
+            // Validation is pure: a duplicate gets the same answer without the store.
+            await outcomes.PublishAsync(context, new MemberOutcomes(command, mtAttempts, timeProvider.GetUtcNow()).Invalid(corpId, errors)).ConfigureAwait(false);
             return;
         }
 
-        var result = await weCom.CreateUserAsync(corpId, UserCreateRequestMapper.Map(command), context.CancellationToken).ConfigureAwait(false);
-        switch (result.Class)
+        var key = new IdempotencyKey(corpId, command.RequestId);
+        var owner = DeliveryOwner.Of(context);
+        var claim = await store.TryBeginAsync(key, command.UserId, owner, idempotency.Value.LeaseDuration, context.CancellationToken).ConfigureAwait(false);
+        if (claim.Status == ClaimStatus.Completed)
         {
-            case WeComErrorClass.Ok:
-                await Succeed(context, outcomes.Created(corpId, result, alreadyExisted: false)).ConfigureAwait(false);
-                break;
-            case WeComErrorClass.AlreadyExists:
-                var existing = await reconciler.ReconcileAsync(corpId, command, outcomes.Attempts, context.CancellationToken).ConfigureAwait(false);
-                if (existing == ExistingMember.Ours)
-                    await Succeed(context, outcomes.Created(corpId, result, alreadyExisted: true)).ConfigureAwait(false);
-                else
-                    await Fail(context, outcomes.Rejected(corpId, FailureReasons.Conflict, result)).ConfigureAwait(false);
-                break;
-            case WeComErrorClass.Conflict:
-                await Fail(context, outcomes.Rejected(corpId, FailureReasons.Conflict, result)).ConfigureAwait(false);
-                break;
-            case WeComErrorClass.Rejected:
-                await Fail(context, outcomes.Rejected(corpId, FailureReasons.Rejected, result)).ConfigureAwait(false);
-                break;
-            default:
-                // Transient, a token that kept failing, or systemic: not the command's fault, so not its failure.
-                throw WeComException.From("user/create", result);
+            await outcomes.ReplayAsync(context, claim.Outcome!).ConfigureAwait(false);
+            return;
         }
-    }
+        if (claim.Status == ClaimStatus.InProgressElsewhere)
+            throw new RequestInProgressException(key, claim.LeaseExpiresAt!.Value);
 
-    async Task Succeed(ConsumeContext context, MemberCreated created)
-    {
-        await context.Publish(created, context.CancellationToken).ConfigureAwait(false);
-        instrumentation.MemberCreated(created.CorpId, created.AlreadyExisted);
-        ConsumerLog.MemberCreated(logger, created.UserId, created.CorpId, created.RequestId, created.AlreadyExisted, created.CreatedDepartments.Count, created.Attempts);
-        if (created.CreatedDepartments.Count > 0)
-            // WeCom made placeholder departments under 其他（待设置部门） for ids that did not exist: someone must sort them out.
-            ConsumerLog.PlaceholderDepartments(logger, created.UserId, created.CorpId, string.Join(", ", created.CreatedDepartments.Select(d => d.Id)));
-    }
+        object outcome;
+        try
+        {
+            outcome = await provisioner.ProvisionAsync(corpId, command, Math.Max(claim.Attempts, mtAttempts), context.CancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            // The next attempt (a retry, a redelivery, a replay) may start at once; it knows an earlier one was made.
+            await store.ReleaseAsync(key, owner, CancellationToken.None).ConfigureAwait(false);
+            throw;
+        }
 
-    async Task Fail(ConsumeContext context, MemberCreationFailed failed)
-    {
-        await context.Publish(failed, context.CancellationToken).ConfigureAwait(false);
-        instrumentation.MemberFailed(failed.CorpId, failed.Reason, failed.ErrCode);
-        ConsumerLog.MemberFailed(logger, failed.UserId, failed.CorpId, failed.RequestId, failed.Reason, failed.ErrCode, failed.ErrMsg,
-            string.Join("; ", failed.Errors.Select(e => $"{e.Field}: {e.Message}")));
+        // Recorded before it is published: a crash in between republishes the recorded outcome on redelivery.
+        await store.CompleteAsync(key, owner, outcome is MemberCreated, OutcomePublisher.ToStored(outcome), context.CancellationToken).ConfigureAwait(false);
+        await outcomes.PublishAsync(context, outcome).ConfigureAwait(false);
     }
-
-    /// <summary>This attempt's number: in-process retries plus broker redeliveries, from 1.</summary>
-    static int Attempts(ConsumeContext context) =>
-        context.GetRetryAttempt() + context.GetRedeliveryCount() + (context.ReceiveContext.Redelivered ? 1 : 0) + 1;
 }

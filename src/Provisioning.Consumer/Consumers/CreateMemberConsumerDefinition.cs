@@ -1,5 +1,6 @@
 using MassTransit;
 using Microsoft.Extensions.Options;
+using Provisioning.Consumer.Idempotency;
 using Provisioning.Consumer.WeCom;
 
 namespace Provisioning.Consumer.Consumers;
@@ -8,10 +9,12 @@ namespace Provisioning.Consumer.Consumers;
 internal sealed class CreateMemberConsumerDefinition : ConsumerDefinition<CreateMemberConsumer>
 {
     readonly ConsumerOptions _options;
+    readonly TimeSpan _lease;
 
-    public CreateMemberConsumerDefinition(IOptions<ConsumerOptions> options)
+    public CreateMemberConsumerDefinition(IOptions<ConsumerOptions> options, IOptions<IdempotencyOptions> idempotency)
     {
         _options = options.Value;
+        _lease = idempotency.Value.LeaseDuration;
         EndpointName = _options.QueueName;
         ConcurrentMessageLimit = _options.ConcurrentMessageLimit;
     }
@@ -21,6 +24,14 @@ internal sealed class CreateMemberConsumerDefinition : ConsumerDefinition<Create
     {
         if (endpointConfigurator is IRabbitMqReceiveEndpointConfigurator rabbit)
             rabbit.PrefetchCount = _options.PrefetchCount;
+
+        // A duplicate whose request another delivery is working on waits here, in process, until that one ends or
+        // its lease expires (the intervals add up to more than one lease).
+        endpointConfigurator.UseMessageRetry(retry =>
+        {
+            retry.Exponential(10, TimeSpan.FromMilliseconds(200), _lease / 2, TimeSpan.FromMilliseconds(200));
+            retry.Handle<RequestInProgressException>();
+        });
 
         // Only transient WeCom failures are retried in process; validation and business rejections are
         // published as outcomes and never thrown. A deserialization failure never reaches this filter: it goes

@@ -7,8 +7,6 @@ namespace Provisioning.Consumer.Consumers;
 /// <summary>Builds the outcome events of one attempt at one command.</summary>
 internal sealed class MemberOutcomes(CreateMember command, int attempts, DateTimeOffset now)
 {
-    public int Attempts => attempts;
-
     public MemberCreated Created(string corpId, WeComResult<UserCreateResponse> result, bool alreadyExisted) => new()
     {
         RequestId = command.RequestId,

@@ -19,6 +19,8 @@ internal static class MessagingServiceCollectionExtensions
             .ValidateOnStart();
 
         services.AddScoped<ExistingMemberReconciler>();
+        services.AddScoped<MemberProvisioner>();
+        services.AddSingleton<OutcomePublisher>();
         services.AddMassTransit(bus =>
         {
             bus.DisableUsageTelemetry();

@@ -10,12 +10,14 @@ internal sealed class ProvisioningInstrumentation
 
     readonly Counter<long> _created;
     readonly Counter<long> _failed;
+    readonly Counter<long> _replayed;
 
     public ProvisioningInstrumentation(IMeterFactory meterFactory)
     {
         var meter = meterFactory.Create(Name);
         _created = meter.CreateCounter<long>("provisioning.members.created", "{member}", "Members created (or found already created by an earlier attempt).");
         _failed = meter.CreateCounter<long>("provisioning.members.failed", "{member}", "Commands that ended in MemberCreationFailed, by reason.");
+        _replayed = meter.CreateCounter<long>("provisioning.outcomes.replayed", "{message}", "Duplicates of ended requests answered with the stored outcome.");
     }
 
     public static ActivitySource ActivitySource { get; } = new(Name);
@@ -24,6 +26,12 @@ internal sealed class ProvisioningInstrumentation
     {
         _created.Add(1, new("corp_id", corpId), new("already_existed", alreadyExisted));
         Activity.Current?.SetTag("provisioning.outcome", alreadyExisted ? "AlreadyExisted" : "Created");
+    }
+
+    public void OutcomeReplayed(string outcomeType)
+    {
+        _replayed.Add(1, new KeyValuePair<string, object?>("outcome", outcomeType));
+        Activity.Current?.SetTag("provisioning.replay", true);
     }
 
     public void MemberFailed(string corpId, string reason, int? errCode)

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Diagnostics.Metrics;
 using MassTransit;
 using MassTransit.Testing;
@@ -5,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Options;
 using Provisioning.Consumer.Consumers;
+using Provisioning.Consumer.Idempotency;
 using Provisioning.Consumer.Telemetry;
 using Provisioning.Consumer.WeCom;
 using Provisioning.Contracts;
@@ -15,6 +17,7 @@ namespace Provisioning.Consumer.Tests.Consumers;
 public sealed class CreateMemberConsumerTests : IAsyncLifetime
 {
     readonly FakeWeComClient _wecom = new();
+    readonly string _database = Path.Combine(Path.GetTempPath(), $"consumer-tests-{Guid.NewGuid():N}.db");
     ServiceProvider _provider = null!;
     ITestHarness _harness = null!;
 
@@ -26,6 +29,10 @@ public sealed class CreateMemberConsumerTests : IAsyncLifetime
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(new CorpDirectory(Options.Create(new WeComOptions { CorpId = "ww-default", CorpSecret = "s" })));
         services.AddScoped<ExistingMemberReconciler>();
+        services.AddScoped<MemberProvisioner>();
+        services.AddSingleton<OutcomePublisher>();
+        services.AddSingleton(Options.Create(new IdempotencyOptions { SqlitePath = _database, LeaseDuration = TimeSpan.FromSeconds(5) }));
+        services.AddSingleton<IIdempotencyStore, SqliteIdempotencyStore>();
         services.AddSingleton<ProvisioningInstrumentation>();
         services.AddSingleton(Options.Create(new ConsumerOptions { RetryLimit = 2, RetryMinInterval = TimeSpan.Zero, RetryMaxInterval = TimeSpan.Zero }));
         services.AddMassTransitTestHarness(bus => bus.AddConsumer<CreateMemberConsumer, CreateMemberConsumerDefinition>());
@@ -37,10 +44,25 @@ public sealed class CreateMemberConsumerTests : IAsyncLifetime
         await _harness.Start();
     }
 
-    public async Task DisposeAsync() => await _provider.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        await _provider.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        File.Delete(_database);
+    }
 
     /// <summary>Waits for an expected message up to a deadline, not just until the bus looks idle.</summary>
     static CancellationToken Within() => new CancellationTokenSource(TimeSpan.FromSeconds(20)).Token;
+
+    static async Task Until(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "condition not met within 20 s");
+            await Task.Delay(10);
+        }
+    }
 
     async Task<T> PublishAndGet<T>(CreateMember command)
         where T : class
@@ -161,10 +183,22 @@ public sealed class CreateMemberConsumerTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Consume_UserIdExistsAsTheSamePerson_PublishesAlreadyExisted()
+    public async Task Consume_UserIdExistsAfterOurEarlierAttempt_ReadsBackAndPublishesAlreadyExisted()
     {
-        _wecom.Script(FakeWeComClient.Error(60102));
-        _wecom.GetAnswer = new() { Class = WeComErrorClass.Ok, HttpStatus = 200, ErrCode = 0, Response = new() { UserId = "zhangsan", Name = "张三", Mobile = "13800000000" } };
+        _wecom.Script(FakeWeComClient.Error(-1), FakeWeComClient.Error(60102));
+        _wecom.GetAnswer = new() { Class = WeComErrorClass.Ok, HttpStatus = 200, ErrCode = 0, Response = new() { UserId = "ZhangSan", Name = "张三", Mobile = "13800000000" } };
+
+        var created = await PublishAndGet<MemberCreated>(TestCommands.Minimal());
+
+        Assert.True(created.AlreadyExisted);
+        Assert.Equal(2, created.Attempts);
+    }
+
+    [Fact]
+    public async Task Consume_UserIdExistsAfterOurEarlierAttemptButReadIsRefused_StillPublishesAlreadyExisted()
+    {
+        _wecom.Script(FakeWeComClient.Error(-1), FakeWeComClient.Error(60102));
+        _wecom.GetAnswer = new() { Class = WeComErrorClass.Rejected, HttpStatus = 200, ErrCode = 48009, ErrMsg = "api forbidden" };
 
         var created = await PublishAndGet<MemberCreated>(TestCommands.Minimal());
 
@@ -172,14 +206,41 @@ public sealed class CreateMemberConsumerTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Consume_UserIdHeldByAnotherPerson_PublishesConflict()
+    public async Task Consume_UserIdExistsAfterOurEarlierAttemptAsAnotherPerson_PublishesConflict()
     {
-        _wecom.Script(FakeWeComClient.Error(60102));
+        _wecom.Script(FakeWeComClient.Error(-1), FakeWeComClient.Error(60102));
         _wecom.GetAnswer = new() { Class = WeComErrorClass.Ok, HttpStatus = 200, ErrCode = 0, Response = new() { UserId = "zhangsan", Name = "张三丰", Mobile = "13900000000" } };
 
         var failed = await PublishAndGet<MemberCreationFailed>(TestCommands.Minimal());
 
         Assert.Equal(FailureReasons.Conflict, failed.Reason);
         Assert.Equal(60102, failed.ErrCode);
+    }
+
+    [Fact]
+    public async Task Consume_UserIdExistsOnFirstAttempt_PublishesConflictWithoutReadingBack()
+    {
+        _wecom.Script(FakeWeComClient.Error(60102));
+        _wecom.GetAnswer = new() { Class = WeComErrorClass.Ok, HttpStatus = 200, ErrCode = 0, Response = new() { UserId = "zhangsan", Name = "张三", Mobile = "13800000000" } };
+
+        var failed = await PublishAndGet<MemberCreationFailed>(TestCommands.Minimal());
+
+        Assert.Equal(FailureReasons.Conflict, failed.Reason);
+        Assert.Equal(0, _wecom.GetCalls);
+    }
+
+    [Fact]
+    public async Task Consume_SameRequestTwice_CallsWeComOnceAndRepublishesTheStoredOutcome()
+    {
+        var command = TestCommands.Minimal();
+        await _harness.Bus.Publish(command);
+        Assert.True(await _harness.Published.Any<MemberCreated>(Within()));
+        await _harness.Bus.Publish(command);
+
+        await Until(() => _harness.Published.Select<MemberCreated>().Count() >= 2);
+        var published = _harness.Published.Select<MemberCreated>().ToList();
+        Assert.Single(_wecom.CreateRequests);
+        Assert.Equal(JsonSerializer.Serialize(published[0].Context.Message), JsonSerializer.Serialize(published[1].Context.Message));
+        Assert.True(published[1].Context.Headers.Get<bool>(OutcomePublisher.ReplayHeader));
     }
 }

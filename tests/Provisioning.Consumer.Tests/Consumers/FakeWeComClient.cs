@@ -30,8 +30,15 @@ internal sealed class FakeWeComClient : IWeComClient
         return Task.FromResult(_creates.TryDequeue(out var answer) ? answer : Then);
     }
 
-    public Task<WeComResult<UserGetResponse>> GetUserAsync(string corpId, string userId, CancellationToken cancellationToken) =>
-        Task.FromResult(GetAnswer);
+    int _getCalls;
+
+    public int GetCalls => Volatile.Read(ref _getCalls);
+
+    public Task<WeComResult<UserGetResponse>> GetUserAsync(string corpId, string userId, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _getCalls);
+        return Task.FromResult(GetAnswer);
+    }
 
     public static WeComResult<UserCreateResponse> Created(string json)
     {

@@ -33,6 +33,7 @@ internal sealed class ConsumerHost : IAsyncDisposable
             ["WeCom:Timeout"] = "00:00:05",
             ["Consumer:RetryMinInterval"] = "00:00:00.050",
             ["Consumer:RetryMaxInterval"] = "00:00:00.200",
+            ["Idempotency:SqlitePath"] = Path.Combine(Path.GetTempPath(), $"provisioning-test-{Guid.NewGuid():N}.db"),
         });
         if (settings is not null)
             builder.Configuration.AddInMemoryCollection(settings);

@@ -1,0 +1,26 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Provisioning.Consumer.Idempotency;
+
+internal static class IdempotencyServiceCollectionExtensions
+{
+    /// <summary>The idempotency store chosen by <c>Idempotency:Provider</c>, and its background cleanup.</summary>
+    public static IServiceCollection AddIdempotency(this IServiceCollection services)
+    {
+        services.AddOptions<IdempotencyOptions>()
+            .BindConfiguration(IdempotencyOptions.SectionName)
+            .Configure<IConfiguration>((options, configuration) => options.ConnectionString ??= configuration.GetConnectionString("Idempotency"))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<IIdempotencyStore>(provider => provider.GetRequiredService<IOptions<IdempotencyOptions>>().Value.Provider switch
+        {
+            IdempotencyProvider.Postgres => ActivatorUtilities.CreateInstance<PostgresIdempotencyStore>(provider),
+            IdempotencyProvider.None => new NoIdempotencyStore(),
+            _ => ActivatorUtilities.CreateInstance<SqliteIdempotencyStore>(provider),
+        });
+        services.AddHostedService<IdempotencyCleanupService>();
+        return services;
+    }
+}

@@ -1,0 +1,15 @@
+namespace Provisioning.Consumer.Idempotency;
+
+/// <summary><see cref="IdempotencyProvider.None"/>: remembers nothing, so every delivery starts afresh. For benchmarks only.</summary>
+internal sealed class NoIdempotencyStore : IIdempotencyStore
+{
+    public Task<IdempotencyClaim> TryBeginAsync(IdempotencyKey key, string userId, string owner, TimeSpan lease, CancellationToken cancellationToken) =>
+        Task.FromResult(IdempotencyClaim.Started(1));
+
+    public Task<bool> CompleteAsync(IdempotencyKey key, string owner, bool succeeded, StoredOutcome outcome, CancellationToken cancellationToken) =>
+        Task.FromResult(true);
+
+    public Task ReleaseAsync(IdempotencyKey key, string owner, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task<int> PurgeAsync(DateTimeOffset endedBefore, CancellationToken cancellationToken) => Task.FromResult(0);
+}

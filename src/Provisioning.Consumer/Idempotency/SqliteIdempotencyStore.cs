@@ -1,0 +1,177 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Options;
+
+namespace Provisioning.Consumer.Idempotency;
+
+/// <summary>
+/// The embedded default: one SQLite file in WAL mode. Every claim is one <c>BEGIN IMMEDIATE</c> transaction, so
+/// concurrent deliveries in this process, or in other processes on this host sharing the file, never both start.
+/// </summary>
+internal sealed class SqliteIdempotencyStore : IIdempotencyStore
+{
+    const int InProgress = 0;
+    const int Succeeded = 1;
+    const int Failed = 2;
+
+    readonly string _connectionString;
+    readonly TimeProvider _time;
+    readonly Lazy<Task> _schema;
+
+    public SqliteIdempotencyStore(IOptions<IdempotencyOptions> options, TimeProvider time)
+    {
+        var path = Path.GetFullPath(options.Value.SqlitePath);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        _connectionString = new SqliteConnectionStringBuilder { DataSource = path, Pooling = true, DefaultTimeout = 30 }.ToString();
+        _time = time;
+        _schema = new Lazy<Task>(CreateSchemaAsync);
+    }
+
+    async Task CreateSchemaAsync()
+    {
+        await using var connection = new SqliteConnection(_connectionString);
+        await connection.OpenAsync().ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            PRAGMA journal_mode = WAL;
+            CREATE TABLE IF NOT EXISTS idempotency (
+                corp_id TEXT NOT NULL,
+                request_id TEXT NOT NULL,
+                user_id TEXT NOT NULL,
+                state INTEGER NOT NULL,
+                owner TEXT,
+                lease_expires_at INTEGER NOT NULL,
+                attempts INTEGER NOT NULL,
+                outcome_type TEXT,
+                outcome TEXT,
+                created_at INTEGER NOT NULL,
+                updated_at INTEGER NOT NULL,
+                PRIMARY KEY (corp_id, request_id));
+            CREATE INDEX IF NOT EXISTS idempotency_ended ON idempotency (state, updated_at);
+            """;
+        await command.ExecuteNonQueryAsync().ConfigureAwait(false);
+    }
+
+    async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        await _schema.Value.ConfigureAwait(false);
+        var connection = new SqliteConnection(_connectionString);
+        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        return connection;
+    }
+
+    public async Task<IdempotencyClaim> TryBeginAsync(IdempotencyKey key, string userId, string owner, TimeSpan lease, CancellationToken cancellationToken)
+    {
+        var now = _time.GetUtcNow();
+        var leaseEnd = (now + lease).ToUnixTimeMilliseconds();
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        // BEGIN IMMEDIATE: the write lock is taken before the read, so two claims cannot both see "free".
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+
+        await using var select = Command(connection, transaction,
+            "SELECT state, owner, lease_expires_at, attempts, outcome_type, outcome FROM idempotency WHERE corp_id = $corp AND request_id = $request", key);
+        await using var reader = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        IdempotencyClaim claim;
+        if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            await reader.DisposeAsync().ConfigureAwait(false);
+            await using var insert = Command(connection, transaction, """
+                INSERT INTO idempotency (corp_id, request_id, user_id, state, owner, lease_expires_at, attempts, created_at, updated_at)
+                VALUES ($corp, $request, $user, 0, $owner, $lease, 1, $now, $now)
+                """, key);
+            insert.Parameters.AddWithValue("$user", userId);
+            insert.Parameters.AddWithValue("$owner", owner);
+            insert.Parameters.AddWithValue("$lease", leaseEnd);
+            insert.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
+            await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            claim = IdempotencyClaim.Started(1);
+        }
+        else
+        {
+            var state = reader.GetInt32(0);
+            var currentOwner = reader.IsDBNull(1) ? null : reader.GetString(1);
+            var currentLease = DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2));
+            var attempts = reader.GetInt32(3);
+            if (state != InProgress)
+            {
+                claim = IdempotencyClaim.Completed(new StoredOutcome(reader.GetString(4), reader.GetString(5)));
+            }
+            else if (currentOwner != owner && currentLease > now)
+            {
+                claim = IdempotencyClaim.Elsewhere(currentLease);
+            }
+            else
+            {
+                await reader.DisposeAsync().ConfigureAwait(false);
+                await using var update = Command(connection, transaction, """
+                    UPDATE idempotency SET owner = $owner, lease_expires_at = $lease, attempts = attempts + 1, updated_at = $now
+                    WHERE corp_id = $corp AND request_id = $request
+                    """, key);
+                update.Parameters.AddWithValue("$owner", owner);
+                update.Parameters.AddWithValue("$lease", leaseEnd);
+                update.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
+                await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                claim = IdempotencyClaim.Started(attempts + 1);
+            }
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return claim;
+    }
+
+    public async Task<bool> CompleteAsync(IdempotencyKey key, string owner, bool succeeded, StoredOutcome outcome, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var update = Command(connection, null, """
+            UPDATE idempotency SET state = $state, outcome_type = $type, outcome = $outcome, owner = NULL, updated_at = $now
+            WHERE corp_id = $corp AND request_id = $request AND state = 0 AND owner = $owner
+            """, key);
+        update.Parameters.AddWithValue("$state", succeeded ? Succeeded : Failed);
+        update.Parameters.AddWithValue("$type", outcome.MessageType);
+        update.Parameters.AddWithValue("$outcome", outcome.Json);
+        update.Parameters.AddWithValue("$owner", owner);
+        update.Parameters.AddWithValue("$now", _time.GetUtcNow().ToUnixTimeMilliseconds());
+        return await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+    }
+
+    public async Task ReleaseAsync(IdempotencyKey key, string owner, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var update = Command(connection, null, """
+            UPDATE idempotency SET owner = NULL, lease_expires_at = 0, updated_at = $now
+            WHERE corp_id = $corp AND request_id = $request AND state = 0 AND owner = $owner
+            """, key);
+        update.Parameters.AddWithValue("$owner", owner);
+        update.Parameters.AddWithValue("$now", _time.GetUtcNow().ToUnixTimeMilliseconds());
+        await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<int> PurgeAsync(DateTimeOffset endedBefore, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        var total = 0;
+        while (true)
+        {
+            // In batches, so a large purge never holds the write lock for long.
+            await using var delete = connection.CreateCommand();
+            delete.CommandText = """
+                DELETE FROM idempotency WHERE rowid IN (
+                    SELECT rowid FROM idempotency WHERE state <> 0 AND updated_at < $before LIMIT 1000)
+                """;
+            delete.Parameters.AddWithValue("$before", endedBefore.ToUnixTimeMilliseconds());
+            var deleted = await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            total += deleted;
+            if (deleted < 1000)
+                return total;
+        }
+    }
+
+    static SqliteCommand Command(SqliteConnection connection, SqliteTransaction? transaction, string sql, IdempotencyKey key)
+    {
+        var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        command.Parameters.AddWithValue("$corp", key.CorpId);
+        command.Parameters.AddWithValue("$request", key.RequestId.ToString("D"));
+        return command;
+    }
+}

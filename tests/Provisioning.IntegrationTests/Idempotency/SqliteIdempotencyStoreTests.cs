@@ -1,0 +1,21 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Options;
+using Provisioning.Consumer.Idempotency;
+
+namespace Provisioning.IntegrationTests.Idempotency;
+
+/// <summary>The store contract against a real SQLite file.</summary>
+public sealed class SqliteIdempotencyStoreTests : IdempotencyStoreContract
+{
+    readonly string _path = Path.Combine(Path.GetTempPath(), $"idempotency-{Guid.NewGuid():N}", "store.db");
+
+    protected override Task<IIdempotencyStore> CreateStoreAsync() =>
+        Task.FromResult<IIdempotencyStore>(new SqliteIdempotencyStore(Options.Create(new IdempotencyOptions { SqlitePath = _path }), Time));
+
+    protected override Task DisposeStoreAsync()
+    {
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(Path.GetDirectoryName(_path)!, recursive: true);
+        return Task.CompletedTask;
+    }
+}
