@@ -87,8 +87,18 @@ internal static partial class WeComEndpoints
         if (errCode != 0)
             return WeComErrors.Answer(errCode);
         if (settings.SlowSuccessMs > 0)
+        {
             // Created, but the answer comes after the client's timeout: the case that makes blind retries dangerous.
-            await Task.Delay(settings.SlowSuccessMs, CancellationToken.None);
+            // A client that gave up (or died) ends the wait.
+            try
+            {
+                await Task.Delay(settings.SlowSuccessMs, cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return null;
+            }
+        }
 
         var answer = new JsonObject { ["errcode"] = 0, ["errmsg"] = "created" };
         if (placeholders.Count > 0)

@@ -14,14 +14,14 @@ public sealed class QuickStartTests
     [Fact]
     public async Task QuickStart_PrintsEverySamplesOutcomeAndStopsCleanly()
     {
-        var root = RepositoryRoot();
+        var root = RepositoryPaths.Root;
         await using var broker = await TestBroker.CreateAsync();
         var state = Directory.CreateTempSubdirectory("quickstart-").FullName;
         var environment = new Dictionary<string, string>
         {
             ["QUICKSTART_STATE"] = state,
             ["QUICKSTART_NO_BUILD"] = "1",
-            ["QUICKSTART_CONFIGURATION"] = AppContext.BaseDirectory.Contains("/Release/", StringComparison.Ordinal) ? "Release" : "Debug",
+            ["QUICKSTART_CONFIGURATION"] = RepositoryPaths.Configuration,
             ["QUICKSTART_VHOST"] = broker.VirtualHost,
             ["SIMULATOR_PORT"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
@@ -93,13 +93,5 @@ public sealed class QuickStartTests
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Provisioning.sln")))
-            directory = directory.Parent;
-        return directory?.FullName ?? throw new InvalidOperationException("Provisioning.sln not found above " + AppContext.BaseDirectory);
     }
 }

@@ -6,7 +6,7 @@ namespace Provisioning.IntegrationTests.Infrastructure;
 /// One whole system per test class: a fresh virtual host on the real broker, the WeCom simulator, the consumer
 /// service, an outcome listener and a publisher. Tests in a class share it and use distinct userids and mobiles.
 /// </summary>
-public sealed class ProvisioningSystem : IAsyncLifetime
+public class ProvisioningSystem : IAsyncLifetime
 {
     static int _sequence;
 
@@ -20,10 +20,13 @@ public sealed class ProvisioningSystem : IAsyncLifetime
     {
         Broker = await TestBroker.CreateAsync();
         Simulator = await Simulator.StartAsync();
-        Consumer = await ConsumerHost.StartAsync(Broker, Simulator);
+        Consumer = await ConsumerHost.StartAsync(Broker, Simulator, ConsumerSettings);
         Outcomes = await Outcomes.ListenAsync(Broker);
         Publisher = await Publisher.StartAsync(Broker);
     }
+
+    /// <summary>Settings on top of the test defaults, for fixtures that need another consumer configuration.</summary>
+    protected virtual Dictionary<string, string?>? ConsumerSettings => null;
 
     public async Task DisposeAsync()
     {

@@ -42,6 +42,16 @@ internal sealed class TestBroker : IAsyncDisposable
         return new TestBroker(vhost, management);
     }
 
+    /// <summary>How many consumers a queue has now (0 while it does not exist).</summary>
+    public async Task<int> ConsumerCountAsync(string queue)
+    {
+        using var response = await _management.GetAsync($"queues/{VirtualHost}/{Uri.EscapeDataString(queue)}");
+        if (!response.IsSuccessStatusCode)
+            return 0;
+        var json = await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>();
+        return json.TryGetProperty("consumers", out var consumers) ? consumers.GetInt32() : 0;
+    }
+
     /// <summary>A queue's message count as the management API reports it (refreshed every few seconds).</summary>
     public async Task<int> ApproximateDepthAsync(string queue)
     {
