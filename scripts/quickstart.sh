@@ -4,7 +4,7 @@
 #   scripts/quickstart.sh          start (or restart) everything and publish samples/create-members.json
 #   scripts/quickstart.sh stop     stop the simulator and the consumer (the broker keeps running)
 # Overrides (used by the end-to-end test): QUICKSTART_STATE (pid and log folder), QUICKSTART_CONFIGURATION (Release),
-# QUICKSTART_NO_BUILD=1, QUICKSTART_VHOST (/), SIMULATOR_PORT (8090).
+# QUICKSTART_NO_BUILD=1, QUICKSTART_VHOST (/), SIMULATOR_PORT (8090), CONSUMER_PORT (8091, its health endpoints).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -12,6 +12,7 @@ state="${QUICKSTART_STATE:-$root/.quickstart}"
 configuration="${QUICKSTART_CONFIGURATION:-Release}"
 vhost="${QUICKSTART_VHOST:-/}"
 port="${SIMULATOR_PORT:-8090}"
+consumer_port="${CONSUMER_PORT:-8091}"
 if [ "$vhost" = "/" ]; then vhost_path=%2F; amqp_vhost=""; else vhost_path="$vhost"; amqp_vhost="$vhost"; fi
 mkdir -p "$state"
 
@@ -55,7 +56,7 @@ for _ in $(seq 1 100); do curl -sf "$simulator/healthz" >/dev/null && break; sle
 curl -sf "$simulator/healthz" >/dev/null || { echo "The simulator did not start; see $state/simulator.log"; exit 1; }
 
 echo "Starting the consumer ..."
-(cd "src/Provisioning.Consumer/$out" && WeCom__BaseUrl="$simulator" WeCom__CorpId="ww-sim-corp" WeCom__CorpSecret="sim-secret" \
+(cd "src/Provisioning.Consumer/$out" && Urls="http://127.0.0.1:$consumer_port" WeCom__BaseUrl="$simulator" WeCom__CorpId="ww-sim-corp" WeCom__CorpSecret="sim-secret" \
   exec nohup dotnet Provisioning.Consumer.dll >"$state/consumer.log" 2>&1) &
 echo $! >"$state/consumer.pid"
 consumers() {
@@ -78,6 +79,7 @@ cat <<TXT
 Everything is still running:
   RabbitMQ management   http://127.0.0.1:15672  (guest / guest), queue create-member
   WeCom simulator       $simulator/admin/ledger  (members created, create calls per userid)
+  Consumer health       http://127.0.0.1:$consumer_port/health/ready
   Logs                  $state/consumer.log, $state/simulator.log
 Publish more:           dotnet src/Provisioning.Cli/$out/provisioning-cli.dll publish samples/create-members.json
 Stop:                   scripts/quickstart.sh stop

@@ -1,5 +1,7 @@
 using Provisioning.Consumer;
 
-var builder = Host.CreateApplicationBuilder(args);
+var builder = WebApplication.CreateSlimBuilder(args);
 builder.AddProvisioningConsumer();
-await builder.Build().RunAsync().ConfigureAwait(false);
+var app = builder.Build();
+app.MapProvisioningHealth();
+await app.RunAsync().ConfigureAwait(false);

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Provisioning.Consumer.Idempotency;
 using Provisioning.Consumer.Messaging;
 using Provisioning.Consumer.Telemetry;
@@ -15,5 +16,20 @@ internal static class ProvisioningConsumerHost
         builder.Services.AddMessaging();
         builder.Services.AddTelemetry(builder.Configuration);
         return builder;
+    }
+
+    /// <summary>
+    /// <c>/health/live</c> (the process runs) and <c>/health/ready</c> (bus connected, every enterprise usable; when not,
+    /// the answer says why). The only HTTP this service serves.
+    /// </summary>
+    public static WebApplication MapProvisioningHealth(this WebApplication app)
+    {
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions
+        {
+            Predicate = check => check.Tags.Contains("ready"),
+            ResponseWriter = HealthResponse.WriteAsync,
+        });
+        return app;
     }
 }

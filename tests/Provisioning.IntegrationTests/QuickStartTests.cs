@@ -24,6 +24,7 @@ public sealed class QuickStartTests
             ["QUICKSTART_CONFIGURATION"] = RepositoryPaths.Configuration,
             ["QUICKSTART_VHOST"] = broker.VirtualHost,
             ["SIMULATOR_PORT"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["CONSUMER_PORT"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
 
         try

@@ -7,60 +7,63 @@ using Provisioning.Contracts;
 namespace Provisioning.Consumer.Consumers;
 
 /// <summary>
-/// validate → idempotency → WeCom → record → publish, exactly one outcome per request. A duplicate of an ended
-/// request gets the stored outcome again; one that is in progress elsewhere is retried later; failures that are not
-/// the command's fault are thrown for the endpoint's retry policy (<see cref="CreateMemberConsumerDefinition"/>).
+/// validate → idempotency → WeCom → record → publish, exactly one outcome per request. A duplicate of an ended request
+/// gets the stored outcome again; one in progress elsewhere waits for it. Transient failures are retried in process
+/// (<see cref="TransientRetry"/>), then thrown for the endpoint to park (<see cref="CreateMemberConsumerDefinition"/>).
 /// </summary>
 internal sealed class CreateMemberConsumer(
     CorpDirectory corps,
     IIdempotencyStore store,
     IOptions<IdempotencyOptions> idempotency,
     MemberProvisioner provisioner,
+    TransientRetry retry,
     OutcomePublisher outcomes,
     TimeProvider timeProvider) : IConsumer<CreateMember>
 {
     public async Task Consume(ConsumeContext<CreateMember> context)
     {
         var command = context.Message;
-        var mtAttempts = context.GetRetryAttempt() + context.GetRedeliveryCount() + 1;
+        var cancellationToken = context.CancellationToken;
         if (!corps.TryResolve(command.CorpId, out var corpId))
         {
-            await outcomes.PublishAsync(context, new MemberOutcomes(command, mtAttempts, timeProvider.GetUtcNow()).UnknownCorp()).ConfigureAwait(false);
+            await outcomes.PublishAsync(context, new MemberOutcomes(command, 1, timeProvider.GetUtcNow()).UnknownCorp()).ConfigureAwait(false);
             return;
         }
         var errors = CreateMemberValidator.Validate(command);
         if (errors.Count > 0)
         {
             // Validation is pure: a duplicate gets the same answer without the store.
-            await outcomes.PublishAsync(context, new MemberOutcomes(command, mtAttempts, timeProvider.GetUtcNow()).Invalid(corpId, errors)).ConfigureAwait(false);
+            await outcomes.PublishAsync(context, new MemberOutcomes(command, 1, timeProvider.GetUtcNow()).Invalid(corpId, errors)).ConfigureAwait(false);
             return;
         }
 
         var key = new IdempotencyKey(corpId, command.RequestId);
         var owner = DeliveryOwner.Of(context);
-        var claim = await store.TryBeginAsync(key, command.UserId, owner, idempotency.Value.LeaseDuration, context.CancellationToken).ConfigureAwait(false);
+        var claim = await store.ClaimAsync(key, command.UserId, owner, idempotency.Value.LeaseDuration, timeProvider, cancellationToken).ConfigureAwait(false);
         if (claim.Status == ClaimStatus.Completed)
         {
             await outcomes.ReplayAsync(context, claim.Outcome!).ConfigureAwait(false);
             return;
         }
-        if (claim.Status == ClaimStatus.InProgressElsewhere)
-            throw new RequestInProgressException(key, claim.LeaseExpiresAt!.Value);
 
         object outcome;
         try
         {
-            outcome = await provisioner.ProvisionAsync(corpId, command, Math.Max(claim.Attempts, mtAttempts), context.CancellationToken).ConfigureAwait(false);
+            // Attempts so far: earlier deliveries (the claim's count) and this delivery's in-process retries.
+            var attempt = claim.Attempts - 1;
+            outcome = await retry.Pipeline.ExecuteAsync(
+                async token => await provisioner.ProvisionAsync(corpId, command, ++attempt, token).ConfigureAwait(false),
+                cancellationToken).ConfigureAwait(false);
         }
         catch
         {
-            // The next attempt (a retry, a redelivery, a replay) may start at once; it knows an earlier one was made.
+            // The next delivery (parked retry, redelivery, replay) may start at once; it knows an earlier one was made.
             await store.ReleaseAsync(key, owner, CancellationToken.None).ConfigureAwait(false);
             throw;
         }
 
         // Recorded before it is published: a crash in between republishes the recorded outcome on redelivery.
-        await store.CompleteAsync(key, owner, outcome is MemberCreated, OutcomePublisher.ToStored(outcome), context.CancellationToken).ConfigureAwait(false);
+        await store.CompleteAsync(key, owner, outcome is MemberCreated, OutcomePublisher.ToStored(outcome), cancellationToken).ConfigureAwait(false);
         await outcomes.PublishAsync(context, outcome).ConfigureAwait(false);
     }
 }

@@ -18,8 +18,18 @@ internal static class MessagingServiceCollectionExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
 
+        services.AddOptions<RetryOptions>()
+            .BindConfiguration(RetryOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        // Registered before MassTransit: the parking queues exist before the first message is consumed.
+        services.AddSingleton<RetryParking>();
+        services.AddHostedService(provider => provider.GetRequiredService<RetryParking>());
+        services.AddSingleton<ParkingFilter>();
+
         services.AddScoped<ExistingMemberReconciler>();
         services.AddScoped<MemberProvisioner>();
+        services.AddSingleton<TransientRetry>();
         services.AddSingleton<OutcomePublisher>();
         services.AddMassTransit(bus =>
         {

@@ -11,12 +11,14 @@ internal sealed class ProvisioningInstrumentation
     readonly Counter<long> _created;
     readonly Counter<long> _failed;
     readonly Counter<long> _replayed;
+    readonly Counter<long> _parked;
 
     public ProvisioningInstrumentation(IMeterFactory meterFactory)
     {
         var meter = meterFactory.Create(Name);
         _created = meter.CreateCounter<long>("provisioning.members.created", "{member}", "Members created (or found already created by an earlier attempt).");
         _failed = meter.CreateCounter<long>("provisioning.members.failed", "{member}", "Commands that ended in MemberCreationFailed, by reason.");
+        _parked = meter.CreateCounter<long>("provisioning.retries.parked", "{message}", "Deliveries parked in a delayed-retry queue, by tier.");
         _replayed = meter.CreateCounter<long>("provisioning.outcomes.replayed", "{message}", "Duplicates of ended requests answered with the stored outcome.");
     }
 
@@ -27,6 +29,8 @@ internal sealed class ProvisioningInstrumentation
         _created.Add(1, new("corp_id", corpId), new("already_existed", alreadyExisted));
         Activity.Current?.SetTag("provisioning.outcome", alreadyExisted ? "AlreadyExisted" : "Created");
     }
+
+    public void Parked(int tier) => _parked.Add(1, new KeyValuePair<string, object?>("tier", tier));
 
     public void OutcomeReplayed(string outcomeType)
     {

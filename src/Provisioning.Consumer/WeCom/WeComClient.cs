@@ -5,9 +5,15 @@ namespace Provisioning.Consumer.WeCom;
 /// <summary>
 /// Typed client for WeCom's business calls. The token goes in the <c>access_token</c> query parameter (a header gets
 /// 41001). A token WeCom rejects (40014, 42001, 40001) is invalidated and the call made once more with a fresh one:
-/// a rejected token means nothing was done, so even <c>user/create</c> is safe to repeat then.
+/// a rejected token means nothing was done, so even <c>user/create</c> is safe to repeat then. Every call first waits
+/// for the enterprise to be usable (<see cref="WeComAvailability"/>) and for its pace (<see cref="WeComThrottle"/>).
 /// </summary>
-internal sealed class WeComClient(HttpClient http, IAccessTokenProvider tokens, ILogger<WeComClient> logger) : IWeComClient
+internal sealed class WeComClient(
+    HttpClient http,
+    IAccessTokenProvider tokens,
+    WeComThrottle throttle,
+    WeComAvailability availability,
+    ILogger<WeComClient> logger) : IWeComClient
 {
     public Task<WeComResult<UserCreateResponse>> CreateUserAsync(string corpId, UserCreateRequest request, CancellationToken cancellationToken)
     {
@@ -27,6 +33,8 @@ internal sealed class WeComClient(HttpClient http, IAccessTokenProvider tokens, 
     {
         for (var attempt = 1; ; attempt++)
         {
+            // While the enterprise is paused (a systemic failure), wait here: the command stays queued, unfailed.
+            await availability.WaitAsync(corpId, cancellationToken).ConfigureAwait(false);
             string token;
             try
             {
@@ -34,14 +42,25 @@ internal sealed class WeComClient(HttpClient http, IAccessTokenProvider tokens, 
             }
             catch (WeComException ex)
             {
+                availability.Report(corpId, ex.ErrorClass, ex.Message);
                 return new WeComResult<T> { Class = ex.ErrorClass, ErrCode = ex.ErrCode, ErrMsg = ex.Message };
             }
 
-            using var request = createRequest(Uri.EscapeDataString(token));
-            var result = await WeComHttp.SendAsync<T>(http, request, api, WeComCall.Business, logger, cancellationToken).ConfigureAwait(false);
-            if (result.Class != WeComErrorClass.TokenInvalid || attempt > 1)
-                return result;
-            tokens.Invalidate(corpId, token);
+            WeComResult<T> result;
+            using (await throttle.AcquireAsync(corpId, cancellationToken).ConfigureAwait(false))
+            {
+                using var request = createRequest(Uri.EscapeDataString(token));
+                result = await WeComHttp.SendAsync<T>(http, request, api, WeComCall.Business, logger, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (result.Class == WeComErrorClass.TokenInvalid && attempt == 1)
+            {
+                tokens.Invalidate(corpId, token);
+                continue;
+            }
+            throttle.BackOff(corpId, result.ErrCode);
+            availability.Report(corpId, result.Class, result.Describe());
+            return result;
         }
     }
 }

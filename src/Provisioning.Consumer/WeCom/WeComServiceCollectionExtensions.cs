@@ -14,7 +14,15 @@ internal static class WeComServiceCollectionExtensions
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WeComOptions>, WeComOptionsValidator>());
 
+        services.AddOptions<WeComLimitsOptions>()
+            .BindConfiguration(WeComLimitsOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
         services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<WeComThrottle>();
+        services.AddSingleton<WeComAvailability>();
+        services.AddHealthChecks().AddCheck<WeComHealthCheck>("wecom", tags: ["ready"]);
         services.AddSingleton<CorpDirectory>();
         services.AddSingleton<IWeComTokenClient, WeComTokenClient>();
         services.AddSingleton<IAccessTokenProvider, AccessTokenProvider>();

@@ -43,6 +43,7 @@ internal sealed class ConsumerProcess : IAsyncDisposable
         start.Environment["Consumer__RetryMinInterval"] = "00:00:00.050";
         start.Environment["Consumer__RetryMaxInterval"] = "00:00:00.200";
         start.Environment["Logging__LogLevel__Default"] = "Warning";
+        start.Environment["Urls"] = "http://127.0.0.1:0";
         foreach (var (key, value) in settings)
             start.Environment[key] = value;
 

@@ -1,0 +1,133 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Options;
+
+namespace Provisioning.Consumer.WeCom;
+
+/// <summary>
+/// Whether an enterprise can be worked with at all. A systemic failure (wrong secret, untrusted IP, no permission,
+/// seat limit, or WeCom unreachable for <see cref="WeComLimitsOptions.UnreachableAfter"/>) pauses every call to it:
+/// callers wait here, so queued commands stay queued and none fails because of it. After a growing delay one call
+/// goes through as a probe; the first answer that is not systemic resumes everyone. State changes are logged once.
+/// </summary>
+internal sealed partial class WeComAvailability(IOptions<WeComLimitsOptions> options, TimeProvider time, ILogger<WeComAvailability> logger)
+{
+    static readonly TimeSpan MaxPoll = TimeSpan.FromSeconds(1);
+    static readonly TimeSpan ProbeTimeout = TimeSpan.FromMinutes(2);
+
+    sealed class CorpState
+    {
+        public string? Cause;
+        public DateTimeOffset Since;
+        public DateTimeOffset NextProbeAt;
+        public TimeSpan Backoff;
+        public DateTimeOffset? ProbeStartedAt;
+        public DateTimeOffset? FailingSince;
+    }
+
+    /// <summary>A paused enterprise, for health reports.</summary>
+    public sealed record Pause(string CorpId, string Cause, DateTimeOffset Since, DateTimeOffset NextProbeAt);
+
+    readonly ConcurrentDictionary<string, CorpState> _corps = new(StringComparer.Ordinal);
+
+    public IReadOnlyList<Pause> Pauses()
+    {
+        var pauses = new List<Pause>();
+        foreach (var (corpId, state) in _corps)
+        {
+            lock (state)
+            {
+                if (state.Cause is not null)
+                    pauses.Add(new Pause(corpId, state.Cause, state.Since, state.NextProbeAt));
+            }
+        }
+        return pauses;
+    }
+
+    /// <summary>Returns at once while the enterprise is usable; while it is paused, waits for the resumption or this caller's turn to probe.</summary>
+    public async ValueTask WaitAsync(string corpId, CancellationToken cancellationToken)
+    {
+        var state = _corps.GetOrAdd(corpId, _ => new CorpState());
+        while (true)
+        {
+            TimeSpan wait;
+            lock (state)
+            {
+                if (state.Cause is null)
+                    return;
+                var now = time.GetUtcNow();
+                var probeRunning = state.ProbeStartedAt is { } started && now - started < ProbeTimeout;
+                if (!probeRunning && now >= state.NextProbeAt)
+                {
+                    state.ProbeStartedAt = now;
+                    return;
+                }
+                wait = probeRunning ? MaxPoll : state.NextProbeAt - now;
+            }
+            await Task.Delay(wait < MaxPoll ? wait : MaxPoll, time, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Records a call's class: the one input to the pause.</summary>
+    public void Report(string corpId, WeComErrorClass errorClass, string description)
+    {
+        var state = _corps.GetOrAdd(corpId, _ => new CorpState());
+        var now = time.GetUtcNow();
+        lock (state)
+        {
+            switch (errorClass)
+            {
+                case WeComErrorClass.Configuration or WeComErrorClass.Quota:
+                    PauseLocked(corpId, state, now, description);
+                    break;
+                case WeComErrorClass.Transient or WeComErrorClass.TokenInvalid:
+                    state.FailingSince ??= now;
+                    if (state.Cause is not null)
+                        PauseLocked(corpId, state, now, state.Cause);
+                    else if (now - state.FailingSince >= options.Value.UnreachableAfter)
+                        PauseLocked(corpId, state, now, $"WeCom unreachable since {state.FailingSince:O}: {description}");
+                    break;
+                default:
+                    // WeCom answered and our configuration works: whatever the command's fate, the enterprise is usable.
+                    state.FailingSince = null;
+                    if (state.Cause is not null)
+                    {
+                        LogResumed(logger, corpId, now - state.Since);
+                        state.Cause = null;
+                        state.ProbeStartedAt = null;
+                    }
+                    break;
+            }
+        }
+    }
+
+    void PauseLocked(string corpId, CorpState state, DateTimeOffset now, string cause)
+    {
+        var limits = options.Value;
+        if (state.Cause is null)
+        {
+            state.Since = now;
+            state.Backoff = limits.ProbeInitialDelay;
+            LogPaused(logger, corpId, cause);
+        }
+        else
+        {
+            // A failed probe: wait longer next time. The cause is logged again only if it changed.
+            state.Backoff = TimeSpan.FromTicks(Math.Min(state.Backoff.Ticks * 2, limits.ProbeMaxDelay.Ticks));
+            if (cause != state.Cause)
+                LogCauseChanged(logger, corpId, cause);
+        }
+        state.Cause = cause;
+        state.ProbeStartedAt = null;
+        state.NextProbeAt = now + state.Backoff;
+    }
+
+    [LoggerMessage(EventId = 1200, Level = LogLevel.Error,
+        Message = "Consumption for corp {CorpId} paused: {Cause}. Commands stay queued; probing again with backoff")]
+    static partial void LogPaused(ILogger logger, string corpId, string cause);
+
+    [LoggerMessage(EventId = 1201, Level = LogLevel.Error, Message = "Corp {CorpId} is still paused, now because: {Cause}")]
+    static partial void LogCauseChanged(ILogger logger, string corpId, string cause);
+
+    [LoggerMessage(EventId = 1202, Level = LogLevel.Information, Message = "Corp {CorpId} resumed after {Paused}")]
+    static partial void LogResumed(ILogger logger, string corpId, TimeSpan paused);
+}

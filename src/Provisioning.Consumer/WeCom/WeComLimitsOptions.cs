@@ -1,0 +1,48 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Provisioning.Consumer.WeCom;
+
+/// <summary>
+/// Section <c>WeCom:Limits</c>: the pace this instance keeps with each enterprise, and how it pauses when WeCom cannot
+/// be used at all. WeCom allows 10,000 calls a minute per enterprise and API (document 90454) and publishes no
+/// concurrency figure; divide the budget by the number of replicas.
+/// </summary>
+public sealed class WeComLimitsOptions
+{
+    public const string SectionName = "WeCom:Limits";
+
+    /// <summary>Business calls per minute and enterprise from this instance; never more in any 60-second window.</summary>
+    /// <value>The default is 6000, well below WeCom's 10,000.</value>
+    [Range(1, 1_000_000, ErrorMessage = "WeCom:Limits:CallsPerMinute must be between 1 and 1000000.")]
+    public int CallsPerMinute { get; set; } = 6000;
+
+    /// <summary>Business calls in flight per enterprise from this instance (WeCom answers 45033 to too many).</summary>
+    /// <value>The default is 16.</value>
+    [Range(1, 1000, ErrorMessage = "WeCom:Limits:ConcurrentCalls must be between 1 and 1000.")]
+    public int ConcurrentCalls { get; set; } = 16;
+
+    /// <summary>How long every call to an enterprise waits after a 45009 (WeCom blocks the rest of the minute).</summary>
+    /// <value>The default is 60 seconds.</value>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00", ErrorMessage = "WeCom:Limits:RateLimitedPause must be between 0 and 1 hour.")]
+    public TimeSpan RateLimitedPause { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>How long every call to an enterprise waits after a 45033 (too many concurrent calls).</summary>
+    /// <value>The default is 2 seconds.</value>
+    [Range(typeof(TimeSpan), "00:00:00", "00:10:00", ErrorMessage = "WeCom:Limits:ConcurrencyLimitedPause must be between 0 and 10 minutes.")]
+    public TimeSpan ConcurrencyLimitedPause { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>After a systemic failure, the first probe waits this long; each failed probe doubles it.</summary>
+    /// <value>The default is 5 seconds.</value>
+    [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00", ErrorMessage = "WeCom:Limits:ProbeInitialDelay must be between 10 ms and 1 hour.")]
+    public TimeSpan ProbeInitialDelay { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>The longest wait between probes.</summary>
+    /// <value>The default is 5 minutes.</value>
+    [Range(typeof(TimeSpan), "00:00:00.010", "1.00:00:00", ErrorMessage = "WeCom:Limits:ProbeMaxDelay must be between 10 ms and 1 day.")]
+    public TimeSpan ProbeMaxDelay { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Transient failures without a single answer for this long make WeCom "unreachable": a systemic pause.</summary>
+    /// <value>The default is 2 minutes.</value>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00", ErrorMessage = "WeCom:Limits:UnreachableAfter must be between 1 second and 1 day.")]
+    public TimeSpan UnreachableAfter { get; set; } = TimeSpan.FromMinutes(2);
+}
