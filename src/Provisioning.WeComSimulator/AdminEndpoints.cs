@@ -13,11 +13,12 @@ internal static class AdminEndpoints
     {
         var admin = app.MapGroup("/admin");
 
-        // Every member created, and how many user/create calls each userid received.
+        // Every member created, how many user/create calls each userid received, and the error answers given by code.
         admin.MapGet("/ledger", (SimulatorState state) => Results.Json(new
         {
             members = state.Members().Select(m => new { corpId = m.CorpId, userId = m.UserId, createdAt = m.CreatedAt, body = m.Body }),
             createCalls = state.CreateCalls(),
+            errorAnswers = state.ErrorAnswers(),
             getTokenCalls = state.GetTokenCalls,
         }));
 

@@ -26,13 +26,13 @@ public sealed class FaultInjector(SimulatorState state, TimeProvider time)
         public void Dispose() => Interlocked.Decrement(ref _owner._inFlight);
     }
 
-    /// <summary>45009 once a corp has used its per-minute budget; the rest of that minute stays blocked, as on WeCom.</summary>
+    /// <summary>45009 once a corp has used its budget for the window; the rest of that window stays blocked, as on WeCom.</summary>
     public bool OverMinuteLimit(string corpId)
     {
         var limit = state.Faults.PerMinuteLimit;
         if (limit <= 0)
             return false;
-        var minute = time.GetUtcNow().ToUnixTimeSeconds() / 60;
+        var minute = time.GetUtcNow().ToUnixTimeSeconds() / Math.Max(1, state.Faults.RateWindowSeconds);
         lock (_gate)
         {
             var entry = _minutes.GetValueOrDefault(corpId);

@@ -42,6 +42,9 @@ public sealed record FaultSettings
     /// <summary>user/create calls allowed per minute and corp before 45009 (0: unlimited). A breach blocks for the rest of the minute, as WeCom's.</summary>
     public int PerMinuteLimit { get; init; }
 
+    /// <summary>The window <see cref="PerMinuteLimit"/> counts over, in seconds, aligned to the clock (60 as WeCom's; shorter for tests).</summary>
+    public int RateWindowSeconds { get; init; } = 60;
+
     /// <summary>Concurrent user/create calls allowed before 45033 (0: unlimited).</summary>
     public int ConcurrencyLimit { get; init; }
 

@@ -17,6 +17,7 @@ public sealed class SimulatorState
     readonly Dictionary<string, int> _createCalls = new(StringComparer.Ordinal);
     readonly Dictionary<long, string> _placeholders = [];
     readonly Queue<int> _scriptedErrors = new();
+    readonly Dictionary<int, int> _errorAnswers = [];
     int _getTokenCalls;
 
     public SimulatorState(IOptions<SimulatorOptions> options, TimeProvider time)
@@ -158,6 +159,19 @@ public sealed class SimulatorState
             return [.. _members.Values.Where(m => corpId is null || m.CorpId == corpId).OrderBy(m => m.CreatedAt)];
     }
 
+    /// <summary>Counts a user/create answered with an error (or an HTTP failure status), by code.</summary>
+    public void CountErrorAnswer(int code)
+    {
+        lock (_gate)
+            _errorAnswers[code] = _errorAnswers.GetValueOrDefault(code) + 1;
+    }
+
+    public Dictionary<int, int> ErrorAnswers()
+    {
+        lock (_gate)
+            return new(_errorAnswers);
+    }
+
     public Dictionary<string, int> CreateCalls()
     {
         lock (_gate)
@@ -171,6 +185,7 @@ public sealed class SimulatorState
             _members.Clear();
             _createCalls.Clear();
             _scriptedErrors.Clear();
+            _errorAnswers.Clear();
             _tokens.Clear();
         }
         Faults = new FaultSettings();

@@ -33,6 +33,8 @@ internal static partial class WeComEndpoints
     static async Task CreateUser(HttpContext http, SimulatorState state, FaultInjector faults)
     {
         var result = await CreateUserCore(http, state, faults);
+        if (result is IStatusCodeHttpResult { StatusCode: >= 500 and var status })
+            state.CountErrorAnswer(status);
         if (result is not null)
             await result.ExecuteAsync(http);
     }
@@ -40,16 +42,22 @@ internal static partial class WeComEndpoints
     static async Task<IResult?> CreateUserCore(HttpContext http, SimulatorState state, FaultInjector faults)
     {
         var cancellationToken = http.RequestAborted;
+        IResult Error(int errCode, string? detail = null)
+        {
+            state.CountErrorAnswer(errCode);
+            return WeComErrors.Answer(errCode, detail);
+        }
+
         using var inFlight = faults.Enter();
         var (tokenError, corpId) = state.CheckToken(http.Request.Query["access_token"]);
         if (tokenError != 0)
-            return WeComErrors.Answer(tokenError);
+            return Error(tokenError);
 
         using var buffer = new MemoryStream();
         await http.Request.Body.CopyToAsync(buffer, cancellationToken);
         var raw = buffer.ToArray();
         if (HasUnicodeEscape(raw))
-            return WeComErrors.Answer(40033);
+            return Error(40033);
         JsonObject body;
         try
         {
@@ -57,7 +65,7 @@ internal static partial class WeComEndpoints
         }
         catch (JsonException)
         {
-            return WeComErrors.Answer(47001);
+            return Error(47001);
         }
         var userId = body["userid"] is JsonValue id && id.TryGetValue<string>(out var text) ? text : null;
         state.CountCreateCall(userId);
@@ -69,23 +77,23 @@ internal static partial class WeComEndpoints
             return null;
         }
         if (state.NextScriptedError() is { } scripted)
-            return scripted is >= 500 and < 600 ? Results.StatusCode(scripted) : WeComErrors.Answer(scripted);
+            return scripted is >= 500 and < 600 ? Results.StatusCode(scripted) : Error(scripted);
         if (settings.ConcurrencyLimit > 0 && inFlight.Count > settings.ConcurrencyLimit)
-            return WeComErrors.Answer(45033);
+            return Error(45033);
         if (faults.OverMinuteLimit(corpId!))
-            return WeComErrors.Answer(45009);
+            return Error(45009);
         if (FaultInjector.Roll(settings.Http5xxRate))
             return Results.StatusCode(StatusCodes.Status502BadGateway);
         if (FaultInjector.Roll(settings.BusyRate))
-            return WeComErrors.Answer(-1);
+            return Error(-1);
         await faults.DelayAsync(cancellationToken);
 
         if (Validate(body, userId) is { } invalid)
-            return WeComErrors.Answer(invalid.ErrCode, invalid.Detail);
+            return Error(invalid.ErrCode, invalid.Detail);
 
         var (errCode, placeholders) = state.Create(corpId!, userId!, body);
         if (errCode != 0)
-            return WeComErrors.Answer(errCode);
+            return Error(errCode);
         if (settings.SlowSuccessMs > 0)
         {
             // Created, but the answer comes after the client's timeout: the case that makes blind retries dangerous.

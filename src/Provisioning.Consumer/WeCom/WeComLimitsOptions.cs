@@ -11,10 +11,15 @@ public sealed class WeComLimitsOptions
 {
     public const string SectionName = "WeCom:Limits";
 
-    /// <summary>Business calls per minute and enterprise from this instance; never more in any 60-second window.</summary>
+    /// <summary>Business calls per <see cref="RateWindow"/> and enterprise from this instance; never more in any such window.</summary>
     /// <value>The default is 6000, well below WeCom's 10,000.</value>
-    [Range(1, 1_000_000, ErrorMessage = "WeCom:Limits:CallsPerMinute must be between 1 and 1000000.")]
+    [Range(10, 1_000_000, ErrorMessage = "WeCom:Limits:CallsPerMinute must be between 10 and 1000000.")]
     public int CallsPerMinute { get; set; } = 6000;
+
+    /// <summary>The window <see cref="CallsPerMinute"/> counts over (WeCom's is a minute; shorter ones serve tests).</summary>
+    /// <value>The default is 1 minute.</value>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00", ErrorMessage = "WeCom:Limits:RateWindow must be between 1 second and 1 hour.")]
+    public TimeSpan RateWindow { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>Business calls in flight per enterprise from this instance (WeCom answers 45033 to too many).</summary>
     /// <value>The default is 16.</value>

@@ -6,7 +6,7 @@ namespace Provisioning.Consumer.WeCom;
 
 /// <summary>
 /// Keeps each enterprise's pace: at most <see cref="WeComLimitsOptions.ConcurrentCalls"/> calls in flight and
-/// <see cref="WeComLimitsOptions.CallsPerMinute"/> in any 60-second window, and a pause for everyone after WeCom says
+/// <see cref="WeComLimitsOptions.CallsPerMinute"/> in any <see cref="WeComLimitsOptions.RateWindow"/>, and a pause for everyone after WeCom says
 /// 45009 or 45033, so that one message's rate-limit answer does not burn the attempts of all the others.
 /// </summary>
 internal sealed class WeComThrottle(IOptions<WeComLimitsOptions> options, TimeProvider time) : IDisposable
@@ -20,7 +20,7 @@ internal sealed class WeComThrottle(IOptions<WeComLimitsOptions> options, TimePr
             QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
         });
 
-        public readonly TokenBucketRateLimiter Rate = CreateRate(options.CallsPerMinute);
+        public readonly TokenBucketRateLimiter Rate = new(RateOptions(options.CallsPerMinute, options.RateWindow));
 
         public long PausedUntilTicks;
 
@@ -34,23 +34,23 @@ internal sealed class WeComThrottle(IOptions<WeComLimitsOptions> options, TimePr
     readonly ConcurrentDictionary<string, CorpLimits> _limits = new(StringComparer.Ordinal);
 
     /// <summary>
-    /// A bucket that never allows more than <paramref name="perMinute"/> calls in any 60-second window: it holds at most
-    /// one period's tokens, and 61 periods' worth fit in the budget (one full bucket plus 60 refills).
+    /// The bucket for <paramref name="limit"/> calls per <paramref name="window"/>: it holds <c>c</c> tokens and gets
+    /// <c>c</c> more every period <c>p = window·c / (limit − 2c)</c>. Any window then sees at most the full bucket plus
+    /// <c>⌈window / p⌉</c> refills: <c>c + (limit − 2c) + c = limit</c> at the very worst, so a backlog drains at
+    /// nearly the allowed pace and never faster.
     /// </summary>
-    internal static TokenBucketRateLimiter CreateRate(int perMinute)
+    internal static TokenBucketRateLimiterOptions RateOptions(int limit, TimeSpan window)
     {
-        var (tokens, period) = perMinute >= 61
-            ? (perMinute / 61, TimeSpan.FromSeconds(1))
-            : (1, TimeSpan.FromSeconds(61.0 / perMinute));
-        return new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
+        var tokens = Math.Max(1, limit / 600);
+        return new TokenBucketRateLimiterOptions
         {
             TokenLimit = tokens,
             TokensPerPeriod = tokens,
-            ReplenishmentPeriod = period,
+            ReplenishmentPeriod = window * tokens / (limit - 2 * tokens),
             QueueLimit = int.MaxValue,
             QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
             AutoReplenishment = true,
-        });
+        };
     }
 
     /// <summary>Waits for a pause to end, a free slot and a token; dispose the result when the call has its answer.</summary>

@@ -1,0 +1,74 @@
+using Microsoft.Extensions.Options;
+using Provisioning.Consumer.WeCom;
+
+namespace Provisioning.Consumer.Tests.WeCom;
+
+public sealed class WeComThrottleTests
+{
+    [Theory]
+    [InlineData(10)]
+    [InlineData(60)]
+    [InlineData(61)]
+    [InlineData(120)]
+    [InlineData(599)]
+    [InlineData(1000)]
+    [InlineData(6000)]
+    [InlineData(10000)]
+    [InlineData(150000)]
+    public void RateOptions_AnyWindow_NeverAllowsMoreThanTheLimit(int limit)
+    {
+        var window = TimeSpan.FromMinutes(1);
+
+        var options = WeComThrottle.RateOptions(limit, window);
+
+        // Worst case: a full bucket at the window's start plus every refill that falls inside it.
+        var refills = (int)Math.Ceiling(window / options.ReplenishmentPeriod);
+        var worst = options.TokenLimit + refills * options.TokensPerPeriod;
+        Assert.True(worst <= limit, $"{worst} calls could fall in one window for a limit of {limit}");
+        // And little of the budget is left unused: at most two refills' worth.
+        Assert.True(worst >= limit - 2 * options.TokensPerPeriod, $"only {worst} of {limit} calls per window would be used");
+    }
+
+    [Fact]
+    public async Task Acquire_AfterRateLimitAnswer_WaitsForThePause()
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+        using var throttle = new WeComThrottle(Options.Create(new WeComLimitsOptions { RateLimitedPause = TimeSpan.FromSeconds(60) }), time);
+        (await throttle.AcquireAsync("ww1", default)).Dispose();
+
+        throttle.BackOff("ww1", 45009);
+        var waiting = throttle.AcquireAsync("ww1", default).AsTask();
+        time.Advance(TimeSpan.FromSeconds(59));
+        await Task.Delay(50);
+        Assert.False(waiting.IsCompleted);
+        time.Advance(TimeSpan.FromSeconds(1));
+
+        (await waiting.WaitAsync(TimeSpan.FromSeconds(10))).Dispose();
+    }
+
+    [Fact]
+    public async Task Acquire_OtherCorpDuringPause_IsNotHeld()
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+        using var throttle = new WeComThrottle(Options.Create(new WeComLimitsOptions()), time);
+
+        throttle.BackOff("ww1", 45009);
+
+        (await throttle.AcquireAsync("ww2", default).AsTask().WaitAsync(TimeSpan.FromSeconds(10))).Dispose();
+    }
+
+    [Fact]
+    public async Task Acquire_BeyondConcurrentCalls_WaitsForASlot()
+    {
+        using var throttle = new WeComThrottle(Options.Create(new WeComLimitsOptions { ConcurrentCalls = 2 }), TimeProvider.System);
+        var first = await throttle.AcquireAsync("ww1", default);
+        var second = await throttle.AcquireAsync("ww1", default);
+
+        var third = throttle.AcquireAsync("ww1", default).AsTask();
+        Assert.False(third.IsCompleted);
+        first.Dispose();
+
+        (await third.WaitAsync(TimeSpan.FromSeconds(10))).Dispose();
+        second.Dispose();
+    }
+}
