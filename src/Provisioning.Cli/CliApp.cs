@@ -1,44 +1,106 @@
+using System.Globalization;
+
 namespace Provisioning.Cli;
 
-/// <summary>Verb dispatch and usage. Exit codes: 0 every member created, 1 some outcome was a failure, 2 usage, 3 timed out.</summary>
+/// <summary>Verb dispatch and usage. Exit codes: 0 done, 1 some outcome was a failure, 2 usage, 3 timed out.</summary>
 internal static class CliApp
 {
     const string Usage = """
         provisioning-cli publish FILE [--broker AMQP_URI] [--timeout SECONDS] [--no-wait]
           Publishes every CreateMember in FILE (a JSON array, camelCase, as in samples/create-members.json) and prints
           each outcome as it arrives. A command without requestId gets a new one. Waits for all outcomes unless --no-wait.
-          The broker defaults to $ConnectionStrings__RabbitMq, then amqp://guest:guest@127.0.0.1:5672/.
+          Exit code 0: every member created; 1: some outcome was a failure; 3: timed out.
+
+        provisioning-cli replay (--all | FILTER...) [--dry-run] [--queue create-member] [--rate PER_SECOND] [--broker AMQP_URI]
+          Moves messages from create-member_error back to create-member, each confirmed before its original is removed.
+          FILTER: --request-id GUID, --user-id USERID, --errcode CODE (each repeatable), --older-than 10m|2h|1d|00:30:00.
+          --dry-run lists what would move and moves nothing.
+
+        The broker defaults to $ConnectionStrings__RabbitMq, then amqp://guest:guest@127.0.0.1:5672/.
         """;
 
     public static async Task<int> RunAsync(string[] args, TextWriter output, CancellationToken cancellationToken)
     {
-        if (args.Length < 2 || args[0] != "publish")
+        try
         {
-            await output.WriteLineAsync(Usage).ConfigureAwait(false);
-            return 2;
+            return args switch
+            {
+                ["publish", var file, .. var rest] => await PublishCommand.RunAsync(ParsePublish(file, rest), output, cancellationToken).ConfigureAwait(false),
+                ["replay", .. var rest] when ParseReplay(rest) is { } replay => await ReplayCommand.RunAsync(replay, output, cancellationToken).ConfigureAwait(false),
+                _ => await UsageAsync(output, null).ConfigureAwait(false),
+            };
         }
+        catch (ArgumentException ex)
+        {
+            return await UsageAsync(output, ex.Message).ConfigureAwait(false);
+        }
+    }
 
-        var options = new PublishOptions { File = args[1] };
-        for (var i = 2; i < args.Length; i++)
+    static async Task<int> UsageAsync(TextWriter output, string? error)
+    {
+        if (error is not null)
+            await output.WriteLineAsync(error).ConfigureAwait(false);
+        await output.WriteLineAsync(Usage).ConfigureAwait(false);
+        return 2;
+    }
+
+    static PublishOptions ParsePublish(string file, string[] args)
+    {
+        var options = new PublishOptions { File = file };
+        for (var i = 0; i < args.Length; i++)
+        {
+            options = args[i] switch
+            {
+                "--broker" => options with { Broker = new Uri(Value(args, ref i)) },
+                "--timeout" => options with { Timeout = TimeSpan.FromSeconds(int.Parse(Value(args, ref i), CultureInfo.InvariantCulture)) },
+                "--no-wait" => options with { Wait = false },
+                _ => throw new ArgumentException($"Unknown option '{args[i]}'."),
+            };
+        }
+        return options;
+    }
+
+    static ReplayOptions? ParseReplay(string[] args)
+    {
+        var options = new ReplayOptions();
+        for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
             {
-                case "--broker" when i + 1 < args.Length:
-                    options = options with { Broker = new Uri(args[++i]) };
-                    break;
-                case "--timeout" when i + 1 < args.Length && int.TryParse(args[i + 1], out var seconds):
-                    options = options with { Timeout = TimeSpan.FromSeconds(seconds) };
-                    i++;
-                    break;
-                case "--no-wait":
-                    options = options with { Wait = false };
-                    break;
-                default:
-                    await output.WriteLineAsync($"Unknown option '{args[i]}'.\n{Usage}").ConfigureAwait(false);
-                    return 2;
+                case "--broker": options = options with { Broker = new Uri(Value(args, ref i)) }; break;
+                case "--queue": options = options with { Queue = Value(args, ref i) }; break;
+                case "--dry-run": options = options with { DryRun = true }; break;
+                case "--all": options = options with { All = true }; break;
+                case "--rate": options = options with { Rate = double.Parse(Value(args, ref i), CultureInfo.InvariantCulture) }; break;
+                case "--request-id": options.RequestIds.Add(Guid.Parse(Value(args, ref i))); break;
+                case "--user-id": options.UserIds.Add(Value(args, ref i)); break;
+                case "--errcode": options.ErrCodes.Add(int.Parse(Value(args, ref i), CultureInfo.InvariantCulture)); break;
+                case "--older-than": options = options with { OlderThan = Duration(Value(args, ref i)) }; break;
+                default: throw new ArgumentException($"Unknown option '{args[i]}'.");
             }
         }
+        if (!options.All && !options.HasFilter)
+            throw new ArgumentException("replay needs --all or at least one filter, so that nothing is replayed by accident.");
+        return options;
+    }
 
-        return await PublishCommand.RunAsync(options, output, cancellationToken).ConfigureAwait(false);
+    static string Value(string[] args, ref int i) =>
+        i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.");
+
+    static TimeSpan Duration(string text)
+    {
+        var unit = text[^1];
+        if (char.IsLetter(unit) && double.TryParse(text[..^1], NumberStyles.Float, CultureInfo.InvariantCulture, out var amount))
+        {
+            return unit switch
+            {
+                's' => TimeSpan.FromSeconds(amount),
+                'm' => TimeSpan.FromMinutes(amount),
+                'h' => TimeSpan.FromHours(amount),
+                'd' => TimeSpan.FromDays(amount),
+                _ => throw new ArgumentException($"Unknown unit in '{text}': use s, m, h or d."),
+            };
+        }
+        return TimeSpan.Parse(text, CultureInfo.InvariantCulture);
     }
 }

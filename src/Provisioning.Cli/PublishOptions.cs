@@ -4,7 +4,9 @@ internal sealed record PublishOptions
 {
     public required string File { get; init; }
 
-    public Uri Broker { get; init; } = new(Environment.GetEnvironmentVariable("ConnectionStrings__RabbitMq") ?? "amqp://guest:guest@127.0.0.1:5672/");
+    public static Uri DefaultBroker => new(Environment.GetEnvironmentVariable("ConnectionStrings__RabbitMq") ?? "amqp://guest:guest@127.0.0.1:5672/");
+
+    public Uri Broker { get; init; } = DefaultBroker;
 
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(60);
 

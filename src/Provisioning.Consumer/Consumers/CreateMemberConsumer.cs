@@ -47,10 +47,10 @@ internal sealed class CreateMemberConsumer(
         }
 
         object outcome;
+        // Attempts so far: those of earlier deliveries (the claim's count) and this delivery's in-process retries.
+        var attempt = claim.Attempts - 1;
         try
         {
-            // Attempts so far: earlier deliveries (the claim's count) and this delivery's in-process retries.
-            var attempt = claim.Attempts - 1;
             outcome = await retry.Pipeline.ExecuteAsync(
                 async token => await provisioner.ProvisionAsync(corpId, command, ++attempt, token).ConfigureAwait(false),
                 cancellationToken).ConfigureAwait(false);
@@ -58,7 +58,7 @@ internal sealed class CreateMemberConsumer(
         catch
         {
             // The next delivery (parked retry, redelivery, replay) may start at once; it knows an earlier one was made.
-            await store.ReleaseAsync(key, owner, CancellationToken.None).ConfigureAwait(false);
+            await store.ReleaseAsync(key, owner, attempt - claim.Attempts, CancellationToken.None).ConfigureAwait(false);
             throw;
         }
 

@@ -15,8 +15,11 @@ public interface IIdempotencyStore
     /// <summary>Records the outcome; from now on the request is <see cref="ClaimStatus.Completed"/>. Only the owner may complete.</summary>
     Task<bool> CompleteAsync(IdempotencyKey key, string owner, bool succeeded, StoredOutcome outcome, CancellationToken cancellationToken);
 
-    /// <summary>Ends the owner's lease early (its attempt failed and will be retried), so the next attempt need not wait for it.</summary>
-    Task ReleaseAsync(IdempotencyKey key, string owner, CancellationToken cancellationToken);
+    /// <summary>
+    /// Ends the owner's lease early (its delivery failed and will be retried), so the next one need not wait for it.
+    /// <paramref name="extraAttempts"/> adds the delivery's in-process retries to the request's attempt count.
+    /// </summary>
+    Task ReleaseAsync(IdempotencyKey key, string owner, int extraAttempts, CancellationToken cancellationToken);
 
     /// <summary>Deletes ended requests last updated before <paramref name="endedBefore"/>; returns how many.</summary>
     Task<int> PurgeAsync(DateTimeOffset endedBefore, CancellationToken cancellationToken);

@@ -9,7 +9,7 @@ internal sealed class NoIdempotencyStore : IIdempotencyStore
     public Task<bool> CompleteAsync(IdempotencyKey key, string owner, bool succeeded, StoredOutcome outcome, CancellationToken cancellationToken) =>
         Task.FromResult(true);
 
-    public Task ReleaseAsync(IdempotencyKey key, string owner, CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task ReleaseAsync(IdempotencyKey key, string owner, int extraAttempts, CancellationToken cancellationToken) => Task.CompletedTask;
 
     public Task<int> PurgeAsync(DateTimeOffset endedBefore, CancellationToken cancellationToken) => Task.FromResult(0);
 }

@@ -102,13 +102,14 @@ internal sealed class PostgresIdempotencyStore : IIdempotencyStore, IAsyncDispos
         return await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
     }
 
-    public async Task ReleaseAsync(IdempotencyKey key, string owner, CancellationToken cancellationToken)
+    public async Task ReleaseAsync(IdempotencyKey key, string owner, int extraAttempts, CancellationToken cancellationToken)
     {
         await using var update = await CommandAsync("""
-            UPDATE provisioning_idempotency SET owner = NULL, lease_expires_at = @now, updated_at = @now
+            UPDATE provisioning_idempotency SET owner = NULL, lease_expires_at = @now, attempts = attempts + @extra, updated_at = @now
             WHERE corp_id = @corp AND request_id = @request AND state = 0 AND owner = @owner
             """, key).ConfigureAwait(false);
         update.Parameters.AddWithValue("owner", owner);
+        update.Parameters.AddWithValue("extra", Math.Max(0, extraAttempts));
         await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 

@@ -133,14 +133,15 @@ internal sealed class SqliteIdempotencyStore : IIdempotencyStore
         return await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
     }
 
-    public async Task ReleaseAsync(IdempotencyKey key, string owner, CancellationToken cancellationToken)
+    public async Task ReleaseAsync(IdempotencyKey key, string owner, int extraAttempts, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var update = Command(connection, null, """
-            UPDATE idempotency SET owner = NULL, lease_expires_at = 0, updated_at = $now
+            UPDATE idempotency SET owner = NULL, lease_expires_at = 0, attempts = attempts + $extra, updated_at = $now
             WHERE corp_id = $corp AND request_id = $request AND state = 0 AND owner = $owner
             """, key);
         update.Parameters.AddWithValue("$owner", owner);
+        update.Parameters.AddWithValue("$extra", Math.Max(0, extraAttempts));
         update.Parameters.AddWithValue("$now", _time.GetUtcNow().ToUnixTimeMilliseconds());
         await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }

@@ -104,11 +104,22 @@ public abstract class IdempotencyStoreContract : IAsyncLifetime
         var key = NewKey();
         await Begin(key, "a");
 
-        await Store.ReleaseAsync(key, "a", default);
+        await Store.ReleaseAsync(key, "a", 0, default);
         var claim = await Begin(key, "b");
 
         Assert.Equal(ClaimStatus.Started, claim.Status);
         Assert.Equal(2, claim.Attempts);
+    }
+
+    [Fact]
+    public async Task Release_WithInProcessRetries_CountsThemAsAttempts()
+    {
+        var key = NewKey();
+        await Begin(key, "a");
+
+        await Store.ReleaseAsync(key, "a", 2, default);
+
+        Assert.Equal(4, (await Begin(key, "b")).Attempts);
     }
 
     [Fact]
@@ -117,7 +128,7 @@ public abstract class IdempotencyStoreContract : IAsyncLifetime
         var key = NewKey();
         await Begin(key, "a");
 
-        await Store.ReleaseAsync(key, "b", default);
+        await Store.ReleaseAsync(key, "b", 0, default);
 
         Assert.Equal(ClaimStatus.InProgressElsewhere, (await Begin(key, "b")).Status);
     }

@@ -68,7 +68,7 @@ internal sealed class Simulator : IAsyncDisposable
         await _app.DisposeAsync();
     }
 
-    public sealed record Ledger(IReadOnlyList<LedgerMember> Members, Dictionary<string, int> CreateCalls, int GetTokenCalls)
+    public sealed record Ledger(IReadOnlyList<LedgerMember> Members, Dictionary<string, int> CreateCalls, int GetTokenCalls, Dictionary<int, int> ErrorAnswers)
     {
         public int CallsFor(string userId) => CreateCalls.GetValueOrDefault(userId.ToLowerInvariant());
     }
