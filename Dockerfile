@@ -8,9 +8,10 @@ COPY src/ src/
 RUN dotnet publish src/Provisioning.Consumer/Provisioning.Consumer.csproj -c Release -o /out/consumer \
  && dotnet publish src/Provisioning.WeComSimulator/Provisioning.WeComSimulator.csproj -c Release -o /out/simulator
 
-FROM mcr.microsoft.com/dotnet/runtime:10.0 AS consumer
+FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS consumer
 WORKDIR /app
 COPY --from=build /out/consumer ./
+RUN mkdir -p /data && chown app /data
 USER app
 ENTRYPOINT ["dotnet", "Provisioning.Consumer.dll"]
 
