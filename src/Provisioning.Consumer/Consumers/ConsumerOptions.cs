@@ -13,14 +13,14 @@ public sealed class ConsumerOptions
     public string QueueName { get; set; } = "create-member";
 
     /// <summary>How many commands one instance handles at once (and so how many WeCom calls it has in flight).</summary>
-    /// <value>The default is 16.</value>
+    /// <value>The default is 32.</value>
     [Range(1, 1000, ErrorMessage = "Consumer:ConcurrentMessageLimit must be between 1 and 1000.")]
-    public int ConcurrentMessageLimit { get; set; } = 16;
+    public int ConcurrentMessageLimit { get; set; } = 32;
 
     /// <summary>How many unacknowledged commands the broker hands one instance ahead.</summary>
-    /// <value>The default is 32.</value>
+    /// <value>The default is 64.</value>
     [Range(1, 10000, ErrorMessage = "Consumer:PrefetchCount must be between 1 and 10000.")]
-    public int PrefetchCount { get; set; } = 32;
+    public int PrefetchCount { get; set; } = 64;
 
     /// <summary>In-process retries of a transient WeCom failure, after the first attempt.</summary>
     /// <value>The default is 3.</value>

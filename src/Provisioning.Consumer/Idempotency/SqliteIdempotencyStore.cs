@@ -7,6 +7,7 @@ namespace Provisioning.Consumer.Idempotency;
 /// The embedded default: one SQLite file in WAL mode. Every claim is one <c>BEGIN IMMEDIATE</c> transaction, so
 /// concurrent deliveries in this process, or in other processes on this host sharing the file, never both start.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001", Justification = "A singleton for the process's lifetime; the semaphore holds no OS resource unless its wait handle is used.")]
 internal sealed class SqliteIdempotencyStore : IIdempotencyStore
 {
     const int InProgress = 0;
@@ -16,6 +17,10 @@ internal sealed class SqliteIdempotencyStore : IIdempotencyStore
     readonly string _connectionString;
     readonly TimeProvider _time;
     readonly Lazy<Task> _schema;
+
+    // One writer at a time in this process: SQLite allows one anyway, and its busy handler would otherwise make
+    // waiting writers sleep in growing steps. Other processes sharing the file still meet SQLite's own lock.
+    readonly SemaphoreSlim _writer = new(1, 1);
 
     public SqliteIdempotencyStore(IOptions<IdempotencyOptions> options, TimeProvider time)
     {
@@ -33,6 +38,7 @@ internal sealed class SqliteIdempotencyStore : IIdempotencyStore
         await using var command = connection.CreateCommand();
         command.CommandText = """
             PRAGMA journal_mode = WAL;
+            PRAGMA synchronous = NORMAL;
             CREATE TABLE IF NOT EXISTS idempotency (
                 corp_id TEXT NOT NULL,
                 request_id TEXT NOT NULL,
@@ -56,14 +62,34 @@ internal sealed class SqliteIdempotencyStore : IIdempotencyStore
         await _schema.Value.ConfigureAwait(false);
         var connection = new SqliteConnection(_connectionString);
         await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        // WAL with synchronous=NORMAL: durable across process crashes, one fsync per checkpoint instead of per commit.
+        await using var pragma = connection.CreateCommand();
+        pragma.CommandText = "PRAGMA synchronous = NORMAL;";
+        await pragma.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         return connection;
     }
 
-    public async Task<IdempotencyClaim> TryBeginAsync(IdempotencyKey key, string userId, string owner, TimeSpan lease, CancellationToken cancellationToken)
+    async Task<T> WriteAsync<T>(Func<SqliteConnection, Task<T>> write, CancellationToken cancellationToken)
+    {
+        await _writer.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+            return await write(connection).ConfigureAwait(false);
+        }
+        finally
+        {
+            _writer.Release();
+        }
+    }
+
+    public Task<IdempotencyClaim> TryBeginAsync(IdempotencyKey key, string userId, string owner, TimeSpan lease, CancellationToken cancellationToken) =>
+        WriteAsync(connection => TryBeginAsync(connection, key, userId, owner, lease, cancellationToken), cancellationToken);
+
+    async Task<IdempotencyClaim> TryBeginAsync(SqliteConnection connection, IdempotencyKey key, string userId, string owner, TimeSpan lease, CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();
         var leaseEnd = (now + lease).ToUnixTimeMilliseconds();
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         // BEGIN IMMEDIATE: the write lock is taken before the read, so two claims cannot both see "free".
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
 
@@ -118,9 +144,9 @@ internal sealed class SqliteIdempotencyStore : IIdempotencyStore
         return claim;
     }
 
-    public async Task<bool> CompleteAsync(IdempotencyKey key, string owner, bool succeeded, StoredOutcome outcome, CancellationToken cancellationToken)
+    public Task<bool> CompleteAsync(IdempotencyKey key, string owner, bool succeeded, StoredOutcome outcome, CancellationToken cancellationToken) =>
+        WriteAsync(async connection =>
     {
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var update = Command(connection, null, """
             UPDATE idempotency SET state = $state, outcome_type = $type, outcome = $outcome, owner = NULL, updated_at = $now
             WHERE corp_id = $corp AND request_id = $request AND state = 0 AND owner = $owner
@@ -131,11 +157,11 @@ internal sealed class SqliteIdempotencyStore : IIdempotencyStore
         update.Parameters.AddWithValue("$owner", owner);
         update.Parameters.AddWithValue("$now", _time.GetUtcNow().ToUnixTimeMilliseconds());
         return await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
-    }
+    }, cancellationToken);
 
-    public async Task ReleaseAsync(IdempotencyKey key, string owner, int extraAttempts, CancellationToken cancellationToken)
+    public Task ReleaseAsync(IdempotencyKey key, string owner, int extraAttempts, CancellationToken cancellationToken) =>
+        WriteAsync(async connection =>
     {
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var update = Command(connection, null, """
             UPDATE idempotency SET owner = NULL, lease_expires_at = 0, attempts = attempts + $extra, updated_at = $now
             WHERE corp_id = $corp AND request_id = $request AND state = 0 AND owner = $owner
@@ -143,23 +169,25 @@ internal sealed class SqliteIdempotencyStore : IIdempotencyStore
         update.Parameters.AddWithValue("$owner", owner);
         update.Parameters.AddWithValue("$extra", Math.Max(0, extraAttempts));
         update.Parameters.AddWithValue("$now", _time.GetUtcNow().ToUnixTimeMilliseconds());
-        await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-    }
+        return await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }, cancellationToken);
 
     public async Task<int> PurgeAsync(DateTimeOffset endedBefore, CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         var total = 0;
         while (true)
         {
-            // In batches, so a large purge never holds the write lock for long.
-            await using var delete = connection.CreateCommand();
-            delete.CommandText = """
-                DELETE FROM idempotency WHERE rowid IN (
-                    SELECT rowid FROM idempotency WHERE state <> 0 AND updated_at < $before LIMIT 1000)
-                """;
-            delete.Parameters.AddWithValue("$before", endedBefore.ToUnixTimeMilliseconds());
-            var deleted = await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            // In batches, each its own short write, so consumption is never held up for long.
+            var deleted = await WriteAsync(async connection =>
+            {
+                await using var delete = connection.CreateCommand();
+                delete.CommandText = """
+                    DELETE FROM idempotency WHERE rowid IN (
+                        SELECT rowid FROM idempotency WHERE state <> 0 AND updated_at < $before LIMIT 1000)
+                    """;
+                delete.Parameters.AddWithValue("$before", endedBefore.ToUnixTimeMilliseconds());
+                return await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }, cancellationToken).ConfigureAwait(false);
             total += deleted;
             if (deleted < 1000)
                 return total;

@@ -38,7 +38,7 @@ public sealed class SystemicPauseTests(QuickProbeSystem system) : IClassFixture<
         await using (var channel = await system.Publisher.Connection.CreateChannelAsync())
         {
             var ready = (await channel.QueueDeclarePassiveAsync("create-member")).MessageCount;
-            Assert.True(ready >= 200 - 32, $"only {ready} commands still queued");
+            Assert.True(ready >= 200 - 64, $"only {ready} commands still queued");
         }
         Assert.Single(system.Consumer.Logs.Lines, l => l.Contains("Consumption for corp", StringComparison.Ordinal));
 

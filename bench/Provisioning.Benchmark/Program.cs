@@ -1,0 +1,3 @@
+using Provisioning.Benchmark;
+
+return await BenchApp.RunAsync(args, Console.Out).ConfigureAwait(false);
