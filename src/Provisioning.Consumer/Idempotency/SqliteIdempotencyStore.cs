@@ -7,8 +7,7 @@ namespace Provisioning.Consumer.Idempotency;
 /// The embedded default: one SQLite file in WAL mode. Every claim is one <c>BEGIN IMMEDIATE</c> transaction, so
 /// concurrent deliveries in this process, or in other processes on this host sharing the file, never both start.
 /// </summary>
-[System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001", Justification = "A singleton for the process's lifetime; the semaphore holds no OS resource unless its wait handle is used.")]
-internal sealed class SqliteIdempotencyStore : IIdempotencyStore
+internal sealed class SqliteIdempotencyStore : IIdempotencyStore, IAsyncDisposable
 {
     const int InProgress = 0;
     const int Succeeded = 1;
@@ -16,29 +15,31 @@ internal sealed class SqliteIdempotencyStore : IIdempotencyStore
 
     readonly string _connectionString;
     readonly TimeProvider _time;
-    readonly Lazy<Task> _schema;
 
-    // One writer at a time in this process: SQLite allows one anyway, and its busy handler would otherwise make
-    // waiting writers sleep in growing steps. Other processes sharing the file still meet SQLite's own lock.
+    // One connection and one writer at a time in this process: SQLite allows one writer anyway, its busy handler would
+    // make waiting writers sleep in growing steps, and opening a connection per operation costs more than the
+    // operation. Other processes sharing the file meet SQLite's own lock (busy_timeout).
     readonly SemaphoreSlim _writer = new(1, 1);
+    SqliteConnection? _connection;
 
     public SqliteIdempotencyStore(IOptions<IdempotencyOptions> options, TimeProvider time)
     {
         var path = Path.GetFullPath(options.Value.SqlitePath);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        _connectionString = new SqliteConnectionStringBuilder { DataSource = path, Pooling = true, DefaultTimeout = 30 }.ToString();
+        _connectionString = new SqliteConnectionStringBuilder { DataSource = path, Pooling = false, DefaultTimeout = 30 }.ToString();
         _time = time;
-        _schema = new Lazy<Task>(CreateSchemaAsync);
     }
 
-    async Task CreateSchemaAsync()
+    async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
     {
-        await using var connection = new SqliteConnection(_connectionString);
-        await connection.OpenAsync().ConfigureAwait(false);
+        var connection = new SqliteConnection(_connectionString);
+        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
+        // WAL with synchronous=NORMAL: durable across process crashes, one fsync per checkpoint instead of per commit.
         command.CommandText = """
             PRAGMA journal_mode = WAL;
             PRAGMA synchronous = NORMAL;
+            PRAGMA busy_timeout = 30000;
             CREATE TABLE IF NOT EXISTS idempotency (
                 corp_id TEXT NOT NULL,
                 request_id TEXT NOT NULL,
@@ -54,18 +55,7 @@ internal sealed class SqliteIdempotencyStore : IIdempotencyStore
                 PRIMARY KEY (corp_id, request_id));
             CREATE INDEX IF NOT EXISTS idempotency_ended ON idempotency (state, updated_at);
             """;
-        await command.ExecuteNonQueryAsync().ConfigureAwait(false);
-    }
-
-    async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
-    {
-        await _schema.Value.ConfigureAwait(false);
-        var connection = new SqliteConnection(_connectionString);
-        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-        // WAL with synchronous=NORMAL: durable across process crashes, one fsync per checkpoint instead of per commit.
-        await using var pragma = connection.CreateCommand();
-        pragma.CommandText = "PRAGMA synchronous = NORMAL;";
-        await pragma.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         return connection;
     }
 
@@ -74,13 +64,31 @@ internal sealed class SqliteIdempotencyStore : IIdempotencyStore
         await _writer.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-            return await write(connection).ConfigureAwait(false);
+            _connection ??= await OpenAsync(cancellationToken).ConfigureAwait(false);
+            return await write(_connection).ConfigureAwait(false);
+        }
+        catch (SqliteException)
+        {
+            // Never reuse a connection that failed: the next operation opens a fresh one.
+            if (_connection is not null)
+                await _connection.DisposeAsync().ConfigureAwait(false);
+            _connection = null;
+            throw;
         }
         finally
         {
             _writer.Release();
         }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _writer.WaitAsync().ConfigureAwait(false);
+        if (_connection is not null)
+            await _connection.DisposeAsync().ConfigureAwait(false);
+        _connection = null;
+        _writer.Release();
+        _writer.Dispose();
     }
 
     public Task<IdempotencyClaim> TryBeginAsync(IdempotencyKey key, string userId, string owner, TimeSpan lease, CancellationToken cancellationToken) =>

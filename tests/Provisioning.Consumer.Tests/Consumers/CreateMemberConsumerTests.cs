@@ -48,7 +48,6 @@ public sealed class CreateMemberConsumerTests : IAsyncLifetime
     public async Task DisposeAsync()
     {
         await _provider.DisposeAsync();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         File.Delete(_database);
     }
 

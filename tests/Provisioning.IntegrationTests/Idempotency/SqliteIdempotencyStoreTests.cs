@@ -1,4 +1,3 @@
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 using Provisioning.Consumer.Idempotency;
 
@@ -9,13 +8,14 @@ public sealed class SqliteIdempotencyStoreTests : IdempotencyStoreContract
 {
     readonly string _path = Path.Combine(Path.GetTempPath(), $"idempotency-{Guid.NewGuid():N}", "store.db");
 
-    protected override Task<IIdempotencyStore> CreateStoreAsync() =>
-        Task.FromResult<IIdempotencyStore>(new SqliteIdempotencyStore(Options.Create(new IdempotencyOptions { SqlitePath = _path }), Time));
+    SqliteIdempotencyStore _store = null!;
 
-    protected override Task DisposeStoreAsync()
+    protected override Task<IIdempotencyStore> CreateStoreAsync() =>
+        Task.FromResult<IIdempotencyStore>(_store = new SqliteIdempotencyStore(Options.Create(new IdempotencyOptions { SqlitePath = _path }), Time));
+
+    protected override async Task DisposeStoreAsync()
     {
-        SqliteConnection.ClearAllPools();
+        await _store.DisposeAsync();
         Directory.Delete(Path.GetDirectoryName(_path)!, recursive: true);
-        return Task.CompletedTask;
     }
 }
