@@ -14,6 +14,9 @@ public sealed class SimulatorState
     readonly HashSet<long> _departments;
     readonly Dictionary<string, (string CorpId, DateTimeOffset ExpiresAt)> _tokens = new(StringComparer.Ordinal);
     readonly Dictionary<string, Member> _members = new(StringComparer.Ordinal);
+    // Per corp: mobiles and (lower-cased) emails in use, so uniqueness checks do not scan every member.
+    readonly HashSet<string> _mobiles = new(StringComparer.Ordinal);
+    readonly HashSet<string> _emails = new(StringComparer.Ordinal);
     readonly Dictionary<string, int> _createCalls = new(StringComparer.Ordinal);
     readonly Dictionary<long, string> _placeholders = [];
     readonly Queue<int> _scriptedErrors = new();
@@ -125,10 +128,11 @@ public sealed class SimulatorState
             var key = Key(corpId, userId);
             if (_members.ContainsKey(key))
                 return (60102, placeholders);
-            var sameCorp = _members.Values.Where(m => m.CorpId == corpId).ToList();
-            if (!string.IsNullOrEmpty(mobile) && sameCorp.Any(m => (string?)m.Body["mobile"] == mobile))
+            var mobileKey = string.IsNullOrEmpty(mobile) ? null : corpId + "\n" + mobile;
+            var emailKey = string.IsNullOrEmpty(email) ? null : corpId + "\n" + email.ToLowerInvariant();
+            if (mobileKey is not null && _mobiles.Contains(mobileKey))
                 return (60104, placeholders);
-            if (!string.IsNullOrEmpty(email) && sameCorp.Any(m => string.Equals((string?)m.Body["email"], email, StringComparison.OrdinalIgnoreCase)))
+            if (emailKey is not null && _emails.Contains(emailKey))
                 return (60106, placeholders);
 
             foreach (var node in body["department"] as JsonArray ?? [])
@@ -143,6 +147,10 @@ public sealed class SimulatorState
                 }
             }
             _members[key] = new Member(corpId, userId, body, _time.GetUtcNow());
+            if (mobileKey is not null)
+                _mobiles.Add(mobileKey);
+            if (emailKey is not null)
+                _emails.Add(emailKey);
             return (0, placeholders);
         }
     }
@@ -183,6 +191,8 @@ public sealed class SimulatorState
         lock (_gate)
         {
             _members.Clear();
+            _mobiles.Clear();
+            _emails.Clear();
             _createCalls.Clear();
             _scriptedErrors.Clear();
             _errorAnswers.Clear();
