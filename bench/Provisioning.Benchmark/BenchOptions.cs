@@ -9,6 +9,7 @@ internal sealed record BenchOptions
     public int Runs { get; init; } = 3;
     public int[] Replicas { get; init; } = [1, 2, 4];
     public bool Quick { get; init; }
+    public string? Only { get; init; }
     public string RabbitHost { get; init; } = Environment.GetEnvironmentVariable("PROVISIONING_TEST_RABBITMQ_HOST") ?? "127.0.0.1";
     public string? Postgres { get; init; } = Environment.GetEnvironmentVariable("PROVISIONING_TEST_POSTGRES") ?? "Host=127.0.0.1;Port=55432;Username=postgres";
 
@@ -26,7 +27,8 @@ internal sealed record BenchOptions
                 "--runs" => options with { Runs = int.Parse(args[++i], CultureInfo.InvariantCulture) },
                 "--replicas" => options with { Replicas = [.. args[++i].Split(',').Select(r => int.Parse(r, CultureInfo.InvariantCulture))] },
                 "--no-postgres" => options with { Postgres = null },
-                _ => throw new ArgumentException($"Unknown option {args[i]}. Options: --quick --commands N --runs N --replicas 1,2,4 --no-postgres"),
+                "--only" => options with { Only = args[++i] },
+                _ => throw new ArgumentException($"Unknown option {args[i]}. Options: --quick --commands N --runs N --replicas 1,2,4 --no-postgres --only TEXT"),
             };
         }
         return options;

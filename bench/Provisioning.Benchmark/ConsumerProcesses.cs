@@ -7,6 +7,12 @@ namespace Provisioning.Benchmark;
 internal sealed class ConsumerProcesses : IAsyncDisposable
 {
     readonly List<Process> _processes = [];
+    readonly System.Collections.Concurrent.ConcurrentQueue<string> _output = new();
+
+    /// <summary>What the processes printed (for the report of a process that died).</summary>
+    public string Output => string.Join('\n', _output.TakeLast(60));
+
+    public bool AnyExited => _processes.Any(p => p.HasExited);
 
     public static string Root { get; } = FindRoot();
 
@@ -42,8 +48,8 @@ internal sealed class ConsumerProcesses : IAsyncDisposable
             start.RedirectStandardOutput = true;
             start.RedirectStandardError = true;
             var process = Process.Start(start)!;
-            process.OutputDataReceived += (_, _) => { };
-            process.ErrorDataReceived += (_, _) => { };
+            process.OutputDataReceived += (_, e) => { if (e.Data is not null) _output.Enqueue(e.Data); };
+            process.ErrorDataReceived += (_, e) => { if (e.Data is not null) _output.Enqueue(e.Data); };
             process.BeginOutputReadLine();
             process.BeginErrorReadLine();
             _processes.Add(process);
@@ -52,12 +58,14 @@ internal sealed class ConsumerProcesses : IAsyncDisposable
         while (await broker.ConsumersAsync("create-member").ConfigureAwait(false) < count)
         {
             if (DateTime.UtcNow > deadline || _processes.Any(p => p.HasExited))
-                throw new InvalidOperationException("Consumer processes did not start.");
+                throw new InvalidOperationException("Consumer processes did not start:\n" + Output);
             await Task.Delay(100).ConfigureAwait(false);
         }
     }
 
-    public TimeSpan CpuTime => TimeSpan.FromTicks(_processes.Sum(p => { p.Refresh(); return p.TotalProcessorTime.Ticks; }));
+    public TimeSpan CpuTime => AnyExited
+        ? throw new InvalidOperationException("A consumer process died during the run:\n" + Output)
+        : TimeSpan.FromTicks(_processes.Sum(p => { p.Refresh(); return p.TotalProcessorTime.Ticks; }));
 
     /// <summary>The largest peak resident set (VmHWM) among the processes, in MiB.</summary>
     public double PeakRssMiB => _processes.Max(p =>
