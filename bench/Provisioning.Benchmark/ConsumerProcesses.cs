@@ -63,9 +63,21 @@ internal sealed class ConsumerProcesses : IAsyncDisposable
         }
     }
 
-    public TimeSpan CpuTime => AnyExited
-        ? throw new InvalidOperationException("A consumer process died during the run:\n" + Output)
-        : TimeSpan.FromTicks(_processes.Sum(p => { p.Refresh(); return p.TotalProcessorTime.Ticks; }));
+    public TimeSpan CpuTime
+    {
+        get
+        {
+            try
+            {
+                return TimeSpan.FromTicks(_processes.Sum(p => { p.Refresh(); return p.TotalProcessorTime.Ticks; }));
+            }
+            catch (InvalidOperationException)
+            {
+                var codes = string.Join(", ", _processes.Where(p => p.HasExited).Select(p => $"{p.Id} exited with {p.ExitCode}"));
+                throw new InvalidOperationException($"A consumer process died during the run ({codes}):\n{Output}");
+            }
+        }
+    }
 
     /// <summary>The largest peak resident set (VmHWM) among the processes, in MiB.</summary>
     public double PeakRssMiB => _processes.Max(p =>

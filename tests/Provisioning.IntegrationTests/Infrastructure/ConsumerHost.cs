@@ -11,10 +11,13 @@ internal sealed class ConsumerHost : IAsyncDisposable
 {
     readonly IHost _host;
 
-    ConsumerHost(IHost host, ListLoggerProvider logs)
+    readonly string _database;
+
+    ConsumerHost(IHost host, ListLoggerProvider logs, string database)
     {
         _host = host;
         Logs = logs;
+        _database = database;
     }
 
     public ListLoggerProvider Logs { get; }
@@ -23,6 +26,7 @@ internal sealed class ConsumerHost : IAsyncDisposable
 
     public static async Task<ConsumerHost> StartAsync(TestBroker broker, Simulator simulator, Dictionary<string, string?>? settings = null)
     {
+        var database = Path.Combine(Path.GetTempPath(), $"provisioning-test-{Guid.NewGuid():N}.db");
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, EnvironmentName = "Testing" });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
@@ -33,7 +37,7 @@ internal sealed class ConsumerHost : IAsyncDisposable
             ["WeCom:Timeout"] = "00:00:05",
             ["Consumer:RetryMinInterval"] = "00:00:00.050",
             ["Consumer:RetryMaxInterval"] = "00:00:00.200",
-            ["Idempotency:SqlitePath"] = Path.Combine(Path.GetTempPath(), $"provisioning-test-{Guid.NewGuid():N}.db"),
+            ["Idempotency:SqlitePath"] = database,
         });
         if (settings is not null)
             builder.Configuration.AddInMemoryCollection(settings);
@@ -42,12 +46,14 @@ internal sealed class ConsumerHost : IAsyncDisposable
         builder.AddProvisioningConsumer();
         var host = builder.Build();
         await host.StartAsync();
-        return new ConsumerHost(host, logs);
+        return new ConsumerHost(host, logs, database);
     }
 
     public async ValueTask DisposeAsync()
     {
         await _host.StopAsync();
         _host.Dispose();
+        foreach (var file in new[] { _database, _database + "-wal", _database + "-shm" })
+            File.Delete(file);
     }
 }
