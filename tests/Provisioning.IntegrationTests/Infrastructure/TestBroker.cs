@@ -52,16 +52,6 @@ internal sealed class TestBroker : IAsyncDisposable
         return json.TryGetProperty("consumers", out var consumers) ? consumers.GetInt32() : 0;
     }
 
-    /// <summary>A queue's message count as the management API reports it (refreshed every few seconds).</summary>
-    public async Task<int> ApproximateDepthAsync(string queue)
-    {
-        using var response = await _management.GetAsync($"queues/{VirtualHost}/{Uri.EscapeDataString(queue)}");
-        if (!response.IsSuccessStatusCode)
-            return 0;
-        var json = await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>();
-        return json.TryGetProperty("messages", out var messages) ? messages.GetInt32() : 0;
-    }
-
     public async ValueTask DisposeAsync()
     {
         try
