@@ -8,9 +8,6 @@ internal sealed class CorpDirectory(IOptions<WeComOptions> options)
 {
     readonly WeComOptions _options = options.Value;
 
-    /// <summary>The default corp id, used when a command names none.</summary>
-    public string DefaultCorpId => _options.CorpId;
-
     /// <summary>Resolves a command's corp id: empty means the default; an unconfigured one fails.</summary>
     public bool TryResolve(string? requested, [NotNullWhen(true)] out string? corpId)
     {

@@ -1,5 +1,4 @@
 using System.Text;
-using System.Text.Json;
 using MassTransit;
 using Provisioning.Contracts;
 using RabbitMQ.Client;
@@ -41,9 +40,6 @@ internal sealed class Publisher : IAsyncDisposable
         _channel.BasicPublishAsync(CommandExchange, "", mandatory: true,
             new BasicProperties { ContentType = contentType, Persistent = true, MessageId = Guid.NewGuid().ToString() },
             Encoding.UTF8.GetBytes(body)).AsTask();
-
-    public Task PublishPlainJsonAsync(CreateMember command) =>
-        PublishRawAsync(JsonSerializer.Serialize(command, JsonSerializerOptions.Web));
 
     public async ValueTask DisposeAsync()
     {
