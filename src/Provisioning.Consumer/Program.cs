@@ -1,7 +1,19 @@
 using Provisioning.Consumer;
 
-var builder = WebApplication.CreateSlimBuilder(args);
-builder.AddProvisioningConsumer();
-var app = builder.Build();
-app.MapProvisioningHealth();
-await app.RunAsync().ConfigureAwait(false);
+try
+{
+    var builder = WebApplication.CreateSlimBuilder(args);
+    builder.AddProvisioningConsumer();
+    var app = builder.Build();
+    app.MapProvisioningHealth();
+    await app.StartAsync().ConfigureAwait(false);
+    await app.WaitForShutdownAsync().ConfigureAwait(false);
+    await app.DisposeAsync().ConfigureAwait(false);
+    return 0;
+}
+catch (Exception ex) when (ex is not OperationCanceledException)
+{
+    // A wrong setting is the usual cause: one line that names it, and exit code 1 (not an unhandled exception).
+    await Console.Error.WriteLineAsync($"provisioning-consumer: start-up failed: {StartupFailure.Describe(ex)}").ConfigureAwait(false);
+    return 1;
+}

@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Logging.Console;
 using Provisioning.Consumer.Idempotency;
+using Provisioning.Consumer.Logging;
 using Provisioning.Consumer.Messaging;
 using Provisioning.Consumer.Telemetry;
 using Provisioning.Consumer.WeCom;
@@ -11,6 +13,11 @@ internal static class ProvisioningConsumerHost
 {
     public static IHostApplicationBuilder AddProvisioningConsumer(this IHostApplicationBuilder builder)
     {
+        // One line per entry, and no stack trace for failures we expect (see OneLineConsoleFormatter).
+        builder.Logging.AddConsole(console => console.FormatterName = OneLineConsoleFormatter.FormatterName)
+            .AddConsoleFormatter<OneLineConsoleFormatter, ConsoleFormatterOptions>()
+            // Program reports a failed start in one line of its own; the host's multi-line report would repeat it.
+            .AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
         builder.Services.AddWeCom();
         builder.Services.AddIdempotency();
         builder.Services.AddMessaging();

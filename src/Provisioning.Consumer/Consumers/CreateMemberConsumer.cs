@@ -39,7 +39,9 @@ internal sealed class CreateMemberConsumer(
 
         var key = new IdempotencyKey(corpId, command.RequestId);
         var owner = DeliveryOwner.Of(context);
-        var claim = await store.ClaimAsync(key, command.UserId, owner, idempotency.Value.LeaseDuration, timeProvider, cancellationToken).ConfigureAwait(false);
+        var claim = await retry.Pipeline.ExecuteAsync(
+            async token => await store.ClaimAsync(key, command.UserId, owner, idempotency.Value.LeaseDuration, timeProvider, token).ConfigureAwait(false),
+            cancellationToken).ConfigureAwait(false);
         if (claim.Status == ClaimStatus.Completed)
         {
             await outcomes.ReplayAsync(context, claim.Outcome!).ConfigureAwait(false);
@@ -58,12 +60,17 @@ internal sealed class CreateMemberConsumer(
         catch
         {
             // The next delivery (parked retry, redelivery, replay) may start at once; it knows an earlier one was made.
-            await store.ReleaseAsync(key, owner, attempt - claim.Attempts, CancellationToken.None).ConfigureAwait(false);
+            // If the store is down too, the lease simply runs out.
+            await store.TryReleaseAsync(key, owner, attempt - claim.Attempts).ConfigureAwait(false);
             throw;
         }
 
-        // Recorded before it is published: a crash in between republishes the recorded outcome on redelivery.
-        await store.CompleteAsync(key, owner, outcome is MemberCreated, OutcomePublisher.ToStored(outcome), cancellationToken).ConfigureAwait(false);
+        // Recorded before it is published: a crash in between republishes the recorded outcome on redelivery. If the
+        // store stays down, the delivery is parked; the next one finds the member WeCom holds (60102) and reconciles.
+        var stored = OutcomePublisher.ToStored(outcome);
+        await retry.Pipeline.ExecuteAsync(
+            async token => await store.CompleteAsync(key, owner, outcome is MemberCreated, stored, token).ConfigureAwait(false),
+            cancellationToken).ConfigureAwait(false);
         await outcomes.PublishAsync(context, outcome).ConfigureAwait(false);
     }
 }

@@ -15,17 +15,18 @@ internal static partial class CreateMemberValidator
 {
     const int MaxDepartments = 100;
 
-    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9_\-@.]{0,63}$")]
+    // \z, not $: in .NET, $ also matches before a final newline, which let "abc\n" through.
+    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9_\-@.]{0,63}\z")]
     private static partial Regex UserIdPattern();
 
     // The docs' own example "+86 13800000000" has a space, so spaces are accepted (reference §3, Decision).
-    [GeneratedRegex(@"^[0-9+\- ]{1,32}$")]
+    [GeneratedRegex(@"^[0-9+\- ]{1,32}\z")]
     private static partial Regex MobilePattern();
 
-    [GeneratedRegex(@"^[0-9+\-,]{1,32}$")]
+    [GeneratedRegex(@"^[0-9+\-,]{1,32}\z")]
     private static partial Regex TelephonePattern();
 
-    [GeneratedRegex(@"^[^@\s]+@[^@\s]+\.[^@\s.]+$")]
+    [GeneratedRegex(@"^[^@\s]+@[^@\s]+\.[^@\s.]+\z")]
     private static partial Regex EmailPattern();
 
     public static IReadOnlyList<FieldError> Validate(CreateMember command)
@@ -121,9 +122,11 @@ internal static partial class CreateMemberValidator
                 add($"departments[{i}]", "must not be null");
                 continue;
             }
-            if (department.Id is < 0 or > uint.MaxValue)
+            if (department.Id is not { } id)
+                add($"departments[{i}].id", "is required (0 means 其他（待设置部门）)");
+            else if (id is < 0 or > uint.MaxValue)
                 add($"departments[{i}].id", "must be a department id from 0 to 4294967295");
-            else if (!seen.Add(department.Id))
+            else if (!seen.Add(id))
                 add($"departments[{i}].id", $"department {department.Id} is listed more than once");
             if (department.Order is < 0 or > uint.MaxValue)
                 add($"departments[{i}].order", "must be from 0 to 4294967295");

@@ -1,12 +1,13 @@
 using Microsoft.Extensions.Options;
 using Polly;
 using Polly.Retry;
+using Provisioning.Consumer.Idempotency;
 using Provisioning.Consumer.WeCom;
 
 namespace Provisioning.Consumer.Consumers;
 
 /// <summary>
-/// The in-process retries (Polly): transient WeCom failures, <see cref="ConsumerOptions.RetryLimit"/> times with
+/// The in-process retries (Polly): transient WeCom and idempotency-store failures, <see cref="ConsumerOptions.RetryLimit"/> times with
 /// exponential, jittered delays; then the message is parked for a delayed retry. A systemic failure is retried without
 /// limit, but each call waits in <see cref="WeComAvailability"/> until the enterprise is usable again, so the command
 /// stays unfailed and WeCom is only probed.
@@ -27,7 +28,8 @@ internal sealed class TransientRetry
         {
             builder.AddRetry(new RetryStrategyOptions
             {
-                ShouldHandle = new PredicateBuilder().Handle<WeComTransientException>(),
+                // The idempotency store is a dependency like WeCom: its outages are retried the same way.
+                ShouldHandle = new PredicateBuilder().Handle<WeComTransientException>().Handle<StoreUnavailableException>(),
                 MaxRetryAttempts = consumer.RetryLimit,
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,

@@ -21,6 +21,9 @@ public interface IIdempotencyStore
     /// </summary>
     Task ReleaseAsync(IdempotencyKey key, string owner, int extraAttempts, CancellationToken cancellationToken);
 
+    /// <summary>One cheap round trip, for readiness: throws when the store cannot be used.</summary>
+    Task PingAsync(CancellationToken cancellationToken);
+
     /// <summary>Deletes ended requests last updated before <paramref name="endedBefore"/>; returns how many.</summary>
     Task<int> PurgeAsync(DateTimeOffset endedBefore, CancellationToken cancellationToken);
 }

@@ -14,12 +14,16 @@ internal static class IdempotencyServiceCollectionExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton<IIdempotencyStore>(provider => provider.GetRequiredService<IOptions<IdempotencyOptions>>().Value.Provider switch
-        {
-            IdempotencyProvider.Postgres => ActivatorUtilities.CreateInstance<PostgresIdempotencyStore>(provider),
-            IdempotencyProvider.None => new NoIdempotencyStore(),
-            _ => ActivatorUtilities.CreateInstance<SqliteIdempotencyStore>(provider),
-        });
+        services.AddSingleton(provider => new GuardedIdempotencyStore(
+            provider.GetRequiredService<IOptions<IdempotencyOptions>>().Value.Provider switch
+            {
+                IdempotencyProvider.Postgres => ActivatorUtilities.CreateInstance<PostgresIdempotencyStore>(provider),
+                IdempotencyProvider.None => new NoIdempotencyStore(),
+                _ => ActivatorUtilities.CreateInstance<SqliteIdempotencyStore>(provider),
+            },
+            provider.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<IIdempotencyStore>(provider => provider.GetRequiredService<GuardedIdempotencyStore>());
+        services.AddHealthChecks().AddCheck<IdempotencyStoreHealthCheck>("idempotency-store", tags: ["ready"], timeout: TimeSpan.FromSeconds(5));
         services.AddHostedService<IdempotencyCleanupService>();
         return services;
     }

@@ -23,4 +23,17 @@ internal static class IdempotencyStoreExtensions
             delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxPoll.Ticks));
         }
     }
+
+    /// <summary>Ends the lease early if the store can be reached; a store that is down lets the lease run out instead.</summary>
+    public static async Task TryReleaseAsync(this IIdempotencyStore store, IdempotencyKey key, string owner, int extraAttempts)
+    {
+        try
+        {
+            await store.ReleaseAsync(key, owner, extraAttempts, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (StoreUnavailableException)
+        {
+            // Nothing to do: the next delivery waits for the lease to expire, then takes over.
+        }
+    }
 }

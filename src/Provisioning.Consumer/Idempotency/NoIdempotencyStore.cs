@@ -11,5 +11,7 @@ internal sealed class NoIdempotencyStore : IIdempotencyStore
 
     public Task ReleaseAsync(IdempotencyKey key, string owner, int extraAttempts, CancellationToken cancellationToken) => Task.CompletedTask;
 
+    public Task PingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
     public Task<int> PurgeAsync(DateTimeOffset endedBefore, CancellationToken cancellationToken) => Task.FromResult(0);
 }

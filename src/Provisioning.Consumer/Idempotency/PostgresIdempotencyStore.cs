@@ -14,13 +14,33 @@ internal sealed class PostgresIdempotencyStore : IIdempotencyStore, IAsyncDispos
 
     readonly NpgsqlDataSource _dataSource;
     readonly TimeProvider _time;
-    readonly Lazy<Task> _schema;
+    readonly SemaphoreSlim _schemaGate = new(1, 1);
+    volatile bool _schemaReady;
 
     public PostgresIdempotencyStore(IOptions<IdempotencyOptions> options, TimeProvider time)
     {
         _dataSource = NpgsqlDataSource.Create(options.Value.ConnectionString!);
         _time = time;
-        _schema = new Lazy<Task>(CreateSchemaAsync);
+    }
+
+    // Not a Lazy<Task>: a failure while PostgreSQL is down must not be remembered for ever.
+    async Task EnsureSchemaAsync()
+    {
+        if (_schemaReady)
+            return;
+        await _schemaGate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            if (!_schemaReady)
+            {
+                await CreateSchemaAsync().ConfigureAwait(false);
+                _schemaReady = true;
+            }
+        }
+        finally
+        {
+            _schemaGate.Release();
+        }
     }
 
     async Task CreateSchemaAsync()
@@ -53,7 +73,7 @@ internal sealed class PostgresIdempotencyStore : IIdempotencyStore, IAsyncDispos
 
     async Task<NpgsqlCommand> CommandAsync(string sql, IdempotencyKey key)
     {
-        await _schema.Value.ConfigureAwait(false);
+        await EnsureSchemaAsync().ConfigureAwait(false);
         var command = _dataSource.CreateCommand(sql);
         command.Parameters.AddWithValue("corp", key.CorpId);
         command.Parameters.AddWithValue("request", key.RequestId);
@@ -115,7 +135,7 @@ internal sealed class PostgresIdempotencyStore : IIdempotencyStore, IAsyncDispos
 
     public async Task<int> PurgeAsync(DateTimeOffset endedBefore, CancellationToken cancellationToken)
     {
-        await _schema.Value.ConfigureAwait(false);
+        await EnsureSchemaAsync().ConfigureAwait(false);
         var total = 0;
         while (true)
         {
@@ -131,5 +151,15 @@ internal sealed class PostgresIdempotencyStore : IIdempotencyStore, IAsyncDispos
         }
     }
 
-    public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
+    public async Task PingAsync(CancellationToken cancellationToken)
+    {
+        await using var ping = _dataSource.CreateCommand("SELECT 1");
+        await ping.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _dataSource.DisposeAsync().ConfigureAwait(false);
+        _schemaGate.Dispose();
+    }
 }

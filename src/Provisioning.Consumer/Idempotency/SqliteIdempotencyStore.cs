@@ -180,6 +180,13 @@ internal sealed class SqliteIdempotencyStore : IIdempotencyStore, IAsyncDisposab
         return await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }, cancellationToken);
 
+    public Task PingAsync(CancellationToken cancellationToken) => WriteAsync(async connection =>
+    {
+        await using var ping = connection.CreateCommand();
+        ping.CommandText = "SELECT 1";
+        return await ping.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+    }, cancellationToken);
+
     public async Task<int> PurgeAsync(DateTimeOffset endedBefore, CancellationToken cancellationToken)
     {
         var total = 0;

@@ -26,6 +26,7 @@ internal static class MessagingServiceCollectionExtensions
         services.AddSingleton<RetryParking>();
         services.AddHostedService(provider => provider.GetRequiredService<RetryParking>());
         services.AddSingleton<ParkingFilter>();
+        services.AddHealthChecks().AddCheck<RetryParkingHealthCheck>("retry-parking", tags: ["ready"]);
 
         services.AddScoped<ExistingMemberReconciler>();
         services.AddScoped<MemberProvisioner>();
@@ -44,11 +45,12 @@ internal static class MessagingServiceCollectionExtensions
                 rabbit.ConfigureEndpoints(context);
             });
         });
-        // Start only once the bus is connected and its topology declared: a publish to an exchange without a
-        // bound queue would be lost.
+        // The host does not wait for the broker: an unreachable broker at start-up is retried by MassTransit while
+        // /health/ready (the bus check, tagged "ready") says so. Publishers wait for readiness, or for a consumer on
+        // the queue, before they publish: a publish to an exchange without a bound queue would be lost.
         services.Configure<MassTransitHostOptions>(host =>
         {
-            host.WaitUntilStarted = true;
+            host.WaitUntilStarted = false;
             host.StopTimeout = TimeSpan.FromSeconds(30);
         });
         return services;

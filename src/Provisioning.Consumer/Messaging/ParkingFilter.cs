@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using MassTransit;
+using Provisioning.Consumer.Idempotency;
 using Provisioning.Consumer.Telemetry;
 using Provisioning.Consumer.WeCom;
 using Provisioning.Contracts;
@@ -7,7 +8,7 @@ using Provisioning.Contracts;
 namespace Provisioning.Consumer.Messaging;
 
 /// <summary>
-/// Outside the in-process retries: a delivery that still fails transiently is parked for the next delay tier; after
+/// Outside the in-process retries: a delivery that still fails transiently (WeCom or the idempotency store) is parked for the next delay tier; after
 /// the last tier it goes to the error queue and the publisher is told with <c>MemberCreationFailed</c>
 /// <c>RetriesExhausted</c>. Every other exception passes through untouched.
 /// </summary>
@@ -26,7 +27,7 @@ internal sealed partial class ParkingFilter(
         {
             await next.Send(context).ConfigureAwait(false);
         }
-        catch (WeComTransientException ex) when (context.TryGetMessage<CreateMember>(out var message))
+        catch (Exception ex) when (ex is WeComTransientException or StoreUnavailableException && context.TryGetMessage<CreateMember>(out var message))
         {
             var tier = RetryParking.TierOf(context.ReceiveContext);
             if (tier < parking.Tiers.Count)

@@ -10,37 +10,75 @@ namespace Provisioning.Consumer.Messaging;
 /// stays plain JSON), plus our own tier header. Published with a confirm before the original is acknowledged, so a
 /// crash in between duplicates (absorbed by idempotency) and never loses.
 /// </summary>
-internal sealed class RetryParking(IOptions<RabbitMqOptions> rabbit, IOptions<RetryOptions> retry, IOptions<ConsumerOptions> consumer)
-    : IHostedService, IAsyncDisposable
+internal sealed partial class RetryParking(
+    IOptions<RabbitMqOptions> rabbit,
+    IOptions<RetryOptions> retry,
+    IOptions<ConsumerOptions> consumer,
+    ILogger<RetryParking> logger) : IHostedService, IAsyncDisposable
 {
     /// <summary>How many times the delivery has been parked so far (our own count: <c>x-death</c> is the broker's).</summary>
     public const string TierHeader = "Provisioning-Retry-Tier";
 
     readonly SemaphoreSlim _gate = new(1, 1);
+    readonly CancellationTokenSource _stopping = new();
+    Task? _connecting;
     IConnection? _connection;
     IChannel? _channel;
 
-    public IReadOnlyList<TimeSpan> Tiers => retry.Value.Tiers;
+    public IReadOnlyList<TimeSpan> Tiers { get; } = retry.Value.Tiers();
 
     public static int TierOf(ReceiveContext context) =>
         context.TransportHeaders.TryGetHeader(TierHeader, out var value) && value is not null &&
         int.TryParse(value is byte[] bytes ? System.Text.Encoding.UTF8.GetString(bytes) : value.ToString(), out var tier) ? tier : 0;
 
-    /// <summary>Declares every parking queue at start-up (idempotent: same names, same arguments).</summary>
-    public async Task StartAsync(CancellationToken cancellationToken)
+    /// <summary>Whether the parking queues are declared and the channel is open (for readiness).</summary>
+    public bool IsReady => _channel is { IsOpen: true };
+
+    /// <summary>
+    /// Declares every parking queue (idempotent: same names, same arguments) in the background: an unreachable broker
+    /// at start-up is retried, one log line per attempt, while readiness says so; it never stops the service.
+    /// </summary>
+    public Task StartAsync(CancellationToken cancellationToken)
     {
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
+        _connecting = Task.Run(() => ConnectLoopAsync(_stopping.Token), CancellationToken.None);
+        return Task.CompletedTask;
+    }
+
+    async Task ConnectLoopAsync(CancellationToken cancellationToken)
+    {
+        var delay = TimeSpan.FromSeconds(1);
+        for (var attempt = 1; !cancellationToken.IsCancellationRequested; attempt++)
         {
-            await ChannelAsync(cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            _gate.Release();
+            await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await ChannelAsync(cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // MassTransit logs its own attempts to reach the broker: one warning here, then the rest at debug level.
+                var reason = ex.GetBaseException().Message;
+                if (attempt == 1)
+                    LogBrokerUnreachable(logger, attempt, reason, delay);
+                else
+                    LogBrokerStillUnreachable(logger, attempt, reason, delay);
+            }
+            finally
+            {
+                _gate.Release();
+            }
+            await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(30).Ticks));
         }
     }
 
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        if (_connecting is not null)
+            await _connecting.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).ConfigureAwait(false);
+    }
 
     /// <summary>Parks the delivery in the queue of tier <paramref name="tier"/> (0-based).</summary>
     public async Task ParkAsync(ReceiveContext context, int tier, CancellationToken cancellationToken)
@@ -102,5 +140,14 @@ internal sealed class RetryParking(IOptions<RabbitMqOptions> rabbit, IOptions<Re
         if (_connection is not null)
             await _connection.DisposeAsync().ConfigureAwait(false);
         _gate.Dispose();
+        _stopping.Dispose();
     }
+
+    [LoggerMessage(EventId = 1300, Level = LogLevel.Warning,
+        Message = "RabbitMQ not reachable for the retry parking queues (attempt {Attempt}): {Reason}; trying again in {Delay}")]
+    static partial void LogBrokerUnreachable(ILogger logger, int attempt, string reason, TimeSpan delay);
+
+    [LoggerMessage(EventId = 1301, Level = LogLevel.Debug,
+        Message = "RabbitMQ still not reachable for the retry parking queues (attempt {Attempt}): {Reason}; trying again in {Delay}")]
+    static partial void LogBrokerStillUnreachable(ILogger logger, int attempt, string reason, TimeSpan delay);
 }

@@ -17,7 +17,7 @@ internal static class UserCreateRequestMapper
             Name = command.Name,
             Alias = command.Alias,
             Mobile = command.Mobile,
-            Department = departments?.Select(d => d.Id).ToList(),
+            Department = departments?.Select(d => d.Id!.Value).ToList(),
             // order and is_leader_in_dept must match department in length (60132): sent whole or not at all.
             Order = departments?.Any(d => d.Order is not null) == true
                 ? departments.Select(d => d.Order ?? 0).ToList() : null,

@@ -8,6 +8,7 @@ using Microsoft.Extensions.Options;
 using Provisioning.Consumer.Consumers;
 using Provisioning.Consumer.Idempotency;
 using Provisioning.Consumer.Telemetry;
+using Provisioning.Consumer.Tests.Idempotency;
 using Provisioning.Consumer.WeCom;
 using Provisioning.Contracts;
 
@@ -33,7 +34,9 @@ public sealed class CreateMemberConsumerTests : IAsyncLifetime
         services.AddSingleton<OutcomePublisher>();
         services.AddSingleton<TransientRetry>();
         services.AddSingleton(Options.Create(new IdempotencyOptions { SqlitePath = _database, LeaseDuration = TimeSpan.FromSeconds(5) }));
-        services.AddSingleton<IIdempotencyStore, SqliteIdempotencyStore>();
+        services.AddSingleton<SqliteIdempotencyStore>();
+        services.AddSingleton(provider => new FlakyStore(provider.GetRequiredService<SqliteIdempotencyStore>()));
+        services.AddSingleton<IIdempotencyStore>(provider => new GuardedIdempotencyStore(provider.GetRequiredService<FlakyStore>(), TimeProvider.System));
         services.AddSingleton<ProvisioningInstrumentation>();
         services.AddSingleton(Options.Create(new ConsumerOptions { RetryLimit = 2, RetryMinInterval = TimeSpan.Zero, RetryMaxInterval = TimeSpan.Zero }));
         services.AddMassTransitTestHarness(bus => bus.AddConsumer<CreateMemberConsumer, CreateMemberConsumerDefinition>());
@@ -243,5 +246,45 @@ public sealed class CreateMemberConsumerTests : IAsyncLifetime
         Assert.Single(_wecom.CreateRequests);
         Assert.Equal(JsonSerializer.Serialize(published[0].Context.Message), JsonSerializer.Serialize(published[1].Context.Message));
         Assert.True(published[1].Context.Headers.Get<bool>(OutcomePublisher.ReplayHeader));
+    }
+
+    [Fact]
+    public async Task Consume_StoreFailsTwiceOnClaim_RetriesInProcessAndCreatesOnce()
+    {
+        _provider.GetRequiredService<FlakyStore>().FailNextClaims(2);
+
+        var created = await PublishAndGet<MemberCreated>(TestCommands.Minimal());
+
+        Assert.Equal(1, created.Attempts);
+        Assert.Single(_wecom.CreateRequests);
+        Assert.False(await _harness.Published.Any<MemberCreationFailed>());
+    }
+
+    [Fact]
+    public async Task Consume_StoreFailsOnceOnComplete_RecordsOnRetryWithoutCallingWeComAgain()
+    {
+        _provider.GetRequiredService<FlakyStore>().FailNextCompletes(1);
+        var command = TestCommands.Minimal();
+
+        await PublishAndGet<MemberCreated>(command);
+        Assert.Single(_wecom.CreateRequests);
+
+        // The outcome was recorded after all: a duplicate gets it back without WeCom.
+        await _harness.Bus.Publish(command);
+        await Until(() => _harness.Published.Select<MemberCreated>().Count() == 2);
+        Assert.Single(_wecom.CreateRequests);
+    }
+
+    [Fact]
+    public async Task Consume_StoreDownLongerThanTheRetries_FaultsWithStoreUnavailableAndPublishesNoOutcome()
+    {
+        _provider.GetRequiredService<FlakyStore>().FailNextClaims(10);
+
+        await _harness.Bus.Publish(TestCommands.Minimal());
+
+        Assert.True(await _harness.Consumed.Any<CreateMember>(x => x.Exception is StoreUnavailableException, Within()));
+        Assert.Empty(_wecom.CreateRequests);
+        Assert.False(await _harness.Published.Any<MemberCreated>());
+        Assert.False(await _harness.Published.Any<MemberCreationFailed>());
     }
 }

@@ -37,6 +37,8 @@ public sealed class CreateMemberValidatorTests
     [InlineData("_zhangsan", "starting with a letter or digit")]
     [InlineData("zhang san", "letters, digits")]
     [InlineData("张三", "letters, digits")]
+    [InlineData("abc\n", "letters, digits")]
+    [InlineData("abc\r\n", "letters, digits")]
     public void Validate_InvalidUserId_NamesUserId(string userId, string message) =>
         AssertOnlyError(TestCommands.Minimal(userId), "userId", message);
 
@@ -263,5 +265,26 @@ public sealed class CreateMemberValidatorTests
         var fields = Errors(command).Select(e => e.Field).ToList();
 
         Assert.Equal(["requestId", "userId", "name", "mobile", "gender"], fields);
+    }
+
+    [Fact]
+    public void Validate_MobileWithTrailingNewline_NamesMobile() =>
+        AssertOnlyError(TestCommands.Minimal() with { Mobile = "13800000000\n" }, "mobile", "digits");
+
+    [Fact]
+    public void Validate_EmailWithTrailingNewline_NamesEmail() =>
+        AssertOnlyError(TestCommands.Minimal() with { Email = "zhangsan@example.com\n" }, "email", "valid email");
+
+    [Fact]
+    public void Validate_DepartmentWithoutId_NamesDepartmentId() =>
+        AssertOnlyError(TestCommands.Minimal() with { Departments = [new DepartmentMembership()] }, "departments[0].id", "required");
+
+    [Fact]
+    public void Validate_DepartmentWithoutIdFromJson_NamesDepartmentId()
+    {
+        var command = JsonSerializer.Deserialize<CreateMember>(
+            """{"requestId":"0b9b7e8e-3c2a-4d5e-9f10-2a3b4c5d6e7f","userId":"zhangsan","name":"张三","mobile":"13800000000","departments":[{}]}""",
+            JsonSerializerOptions.Web)!;
+        AssertOnlyError(command, "departments[0].id", "required");
     }
 }

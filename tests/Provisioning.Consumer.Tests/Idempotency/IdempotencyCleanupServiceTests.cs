@@ -12,6 +12,8 @@ public sealed class IdempotencyCleanupServiceTests
     {
         public ConcurrentQueue<DateTimeOffset> Purges { get; } = new();
 
+        public Task PingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
         public Task<int> PurgeAsync(DateTimeOffset endedBefore, CancellationToken cancellationToken)
         {
             Purges.Enqueue(endedBefore);

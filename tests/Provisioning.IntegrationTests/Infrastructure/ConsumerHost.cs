@@ -1,4 +1,6 @@
+using MassTransit;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Provisioning.Consumer;
@@ -46,6 +48,10 @@ internal sealed class ConsumerHost : IAsyncDisposable
         builder.AddProvisioningConsumer();
         var host = builder.Build();
         await host.StartAsync();
+        // The host does not wait for the broker (an unreachable one must not stop the service): the tests do.
+        var status = await host.Services.GetRequiredService<IBusControl>().WaitForHealthStatus(BusHealthStatus.Healthy, TimeSpan.FromSeconds(30));
+        if (status != BusHealthStatus.Healthy)
+            throw new InvalidOperationException($"The consumer's bus is {status} 30 s after start-up.");
         return new ConsumerHost(host, logs, database);
     }
 

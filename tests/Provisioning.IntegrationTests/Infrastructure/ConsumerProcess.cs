@@ -11,12 +11,19 @@ internal sealed class ConsumerProcess : IAsyncDisposable
 {
     readonly Process _process;
     readonly ConcurrentQueue<string> _output = new();
+    readonly ConcurrentQueue<string> _errors = new();
 
     ConsumerProcess(Process process)
     {
         _process = process;
         _process.OutputDataReceived += (_, e) => { if (e.Data is not null) _output.Enqueue(e.Data); };
-        _process.ErrorDataReceived += (_, e) => { if (e.Data is not null) _output.Enqueue(e.Data); };
+        _process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is null)
+                return;
+            _output.Enqueue(e.Data);
+            _errors.Enqueue(e.Data);
+        };
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
     }
@@ -29,25 +36,20 @@ internal sealed class ConsumerProcess : IAsyncDisposable
     public static async Task<ConsumerProcess> StartAsync(TestBroker broker, Simulator simulator, Dictionary<string, string> settings)
     {
         var before = await broker.ConsumerCountAsync("create-member");
-        var directory = RepositoryPaths.Output("Provisioning.Consumer");
-        var start = new ProcessStartInfo("dotnet", [Path.Combine(directory, "Provisioning.Consumer.dll")])
+        var environment = new Dictionary<string, string>
         {
-            WorkingDirectory = directory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
+            ["ConnectionStrings__RabbitMq"] = broker.AmqpUri.ToString(),
+            ["WeCom__BaseUrl"] = simulator.BaseUrl.ToString(),
+            ["WeCom__CorpId"] = Simulator.CorpId,
+            ["WeCom__CorpSecret"] = simulator.Secret,
+            ["Consumer__RetryMinInterval"] = "00:00:00.050",
+            ["Consumer__RetryMaxInterval"] = "00:00:00.200",
+            ["Logging__LogLevel__Default"] = "Warning",
         };
-        start.Environment["ConnectionStrings__RabbitMq"] = broker.AmqpUri.ToString();
-        start.Environment["WeCom__BaseUrl"] = simulator.BaseUrl.ToString();
-        start.Environment["WeCom__CorpId"] = Simulator.CorpId;
-        start.Environment["WeCom__CorpSecret"] = simulator.Secret;
-        start.Environment["Consumer__RetryMinInterval"] = "00:00:00.050";
-        start.Environment["Consumer__RetryMaxInterval"] = "00:00:00.200";
-        start.Environment["Logging__LogLevel__Default"] = "Warning";
-        start.Environment["Urls"] = "http://127.0.0.1:0";
         foreach (var (key, value) in settings)
-            start.Environment[key] = value;
+            environment[key] = value;
 
-        var consumer = new ConsumerProcess(Process.Start(start)!);
+        var consumer = Launch(environment);
         try
         {
             await Wait.Until(async () => consumer.HasExited || await broker.ConsumerCountAsync("create-member") > before,
@@ -62,6 +64,29 @@ internal sealed class ConsumerProcess : IAsyncDisposable
         }
         return consumer;
     }
+
+    /// <summary>Starts the consumer's process with exactly this environment (and a free port for its health endpoints), without waiting.</summary>
+    public static ConsumerProcess Launch(Dictionary<string, string> environment)
+    {
+        var directory = RepositoryPaths.Output("Provisioning.Consumer");
+        var start = new ProcessStartInfo("dotnet", [Path.Combine(directory, "Provisioning.Consumer.dll")])
+        {
+            WorkingDirectory = directory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        start.Environment["Urls"] = "http://127.0.0.1:0";
+        foreach (var (key, value) in environment)
+            start.Environment[key] = value;
+        return new ConsumerProcess(Process.Start(start)!);
+    }
+
+    /// <summary>What the process wrote to standard error alone.</summary>
+    public string ErrorOutput => string.Join('\n', _errors);
+
+    public int? ExitCode => _process.HasExited ? _process.ExitCode : null;
+
+    public Task WaitForExitAsync(CancellationToken cancellationToken) => _process.WaitForExitAsync(cancellationToken);
 
     /// <summary>SIGKILL: no shutdown, unacknowledged messages go back to the queue.</summary>
     public void Kill() => _process.Kill(entireProcessTree: true);

@@ -1,0 +1,53 @@
+using System.Data.Common;
+
+namespace Provisioning.Consumer.Idempotency;
+
+/// <summary>
+/// Wraps the configured store: every database, I/O or time-out failure becomes a <see cref="StoreUnavailableException"/>
+/// (one exception type for the retry and parking policy), and the last failure is kept for readiness.
+/// </summary>
+internal sealed class GuardedIdempotencyStore(IIdempotencyStore inner, TimeProvider time) : IIdempotencyStore
+{
+    /// <summary>The last failure, cleared by the next success: (when, what).</summary>
+    public (DateTimeOffset At, string Reason)? LastFailure { get; private set; }
+
+    public Task<IdempotencyClaim> TryBeginAsync(IdempotencyKey key, string userId, string owner, TimeSpan lease, CancellationToken cancellationToken) =>
+        Guard("claim", () => inner.TryBeginAsync(key, userId, owner, lease, cancellationToken), cancellationToken);
+
+    public Task<bool> CompleteAsync(IdempotencyKey key, string owner, bool succeeded, StoredOutcome outcome, CancellationToken cancellationToken) =>
+        Guard("complete", () => inner.CompleteAsync(key, owner, succeeded, outcome, cancellationToken), cancellationToken);
+
+    public Task ReleaseAsync(IdempotencyKey key, string owner, int extraAttempts, CancellationToken cancellationToken) =>
+        Guard("release", async () => { await inner.ReleaseAsync(key, owner, extraAttempts, cancellationToken).ConfigureAwait(false); return true; }, cancellationToken);
+
+    public Task<int> PurgeAsync(DateTimeOffset endedBefore, CancellationToken cancellationToken) =>
+        Guard("purge", () => inner.PurgeAsync(endedBefore, cancellationToken), cancellationToken);
+
+    public Task PingAsync(CancellationToken cancellationToken) =>
+        Guard("ping", async () => { await inner.PingAsync(cancellationToken).ConfigureAwait(false); return true; }, cancellationToken);
+
+    async Task<T> Guard<T>(string operation, Func<Task<T>> call, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var result = await call().ConfigureAwait(false);
+            LastFailure = null;
+            return result;
+        }
+        catch (Exception ex) when (IsUnavailable(ex, cancellationToken))
+        {
+            var failure = new StoreUnavailableException(operation, ex);
+            LastFailure = (time.GetUtcNow(), failure.Message);
+            throw failure;
+        }
+    }
+
+    // Our own cancellation is not an outage; a driver's time-out or a broken connection is.
+    static bool IsUnavailable(Exception ex, CancellationToken cancellationToken) => ex switch
+    {
+        OperationCanceledException when cancellationToken.IsCancellationRequested => false,
+        DbException or IOException or TimeoutException or OperationCanceledException or System.Net.Sockets.SocketException => true,
+        InvalidOperationException { InnerException: DbException or IOException or System.Net.Sockets.SocketException } => true,
+        _ => false,
+    };
+}

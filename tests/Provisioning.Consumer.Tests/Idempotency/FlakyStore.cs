@@ -1,0 +1,39 @@
+using Provisioning.Consumer.Idempotency;
+
+namespace Provisioning.Consumer.Tests.Idempotency;
+
+/// <summary>A real store whose next operations of one kind fail with an I/O error, as a database outage would.</summary>
+internal sealed class FlakyStore(IIdempotencyStore inner) : IIdempotencyStore
+{
+    int _failClaims;
+    int _failCompletes;
+
+    public void FailNextClaims(int count) => Volatile.Write(ref _failClaims, count);
+
+    public void FailNextCompletes(int count) => Volatile.Write(ref _failCompletes, count);
+
+    static void MaybeFail(ref int remaining)
+    {
+        if (Interlocked.Decrement(ref remaining) >= 0)
+            throw new IOException("disk I/O error (injected)");
+    }
+
+    public Task<IdempotencyClaim> TryBeginAsync(IdempotencyKey key, string userId, string owner, TimeSpan lease, CancellationToken cancellationToken)
+    {
+        MaybeFail(ref _failClaims);
+        return inner.TryBeginAsync(key, userId, owner, lease, cancellationToken);
+    }
+
+    public Task<bool> CompleteAsync(IdempotencyKey key, string owner, bool succeeded, StoredOutcome outcome, CancellationToken cancellationToken)
+    {
+        MaybeFail(ref _failCompletes);
+        return inner.CompleteAsync(key, owner, succeeded, outcome, cancellationToken);
+    }
+
+    public Task ReleaseAsync(IdempotencyKey key, string owner, int extraAttempts, CancellationToken cancellationToken) =>
+        inner.ReleaseAsync(key, owner, extraAttempts, cancellationToken);
+
+    public Task PingAsync(CancellationToken cancellationToken) => inner.PingAsync(cancellationToken);
+
+    public Task<int> PurgeAsync(DateTimeOffset endedBefore, CancellationToken cancellationToken) => inner.PurgeAsync(endedBefore, cancellationToken);
+}
