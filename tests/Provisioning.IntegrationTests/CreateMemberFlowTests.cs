@@ -32,6 +32,25 @@ public sealed class CreateMemberFlowTests(ProvisioningSystem system) : IClassFix
         Assert.Equal(1, system.Outcomes.CountFor(command.RequestId));
     }
 
+    [Theory]
+    [InlineData("\"userId\":\"abc\\n\"", "userId")]
+    [InlineData("\"userId\":\"ok-id\",\"departments\":[{}]", "departments[0].id")]
+    [InlineData("\"userId\":\"ok-id\",\"name\":null", "name")]
+    [InlineData("\"userId\":\"ok-id\",\"mobile\":\"138\\u0000\"", "mobile")]
+    public async Task HostilePlainJson_IsAnsweredInvalidAndNeverReachesWeCom(string fields, string field)
+    {
+        var requestId = Guid.NewGuid();
+        var json = $$"""{"requestId":"{{requestId}}","name":"张三","mobile":"13800000000",{{fields}}}""";
+
+        await system.Publisher.PublishRawAsync(json);
+        var failed = await system.Outcomes.FailedFor(requestId);
+
+        Assert.Equal(FailureReasons.Invalid, failed.Reason);
+        Assert.Contains(failed.Errors, e => e.Field == field);
+        var ledger = await system.Simulator.LedgerAsync();
+        Assert.DoesNotContain(ledger.CreateCalls.Keys, userId => userId.StartsWith("abc", StringComparison.Ordinal) || userId == "ok-id");
+    }
+
     [Fact]
     public async Task InvalidCommand_YieldsFieldErrorsWithoutCallingWeCom()
     {

@@ -36,4 +36,14 @@ public sealed class ConsumerOptions
     /// <value>The default is 10 seconds.</value>
     [Range(typeof(TimeSpan), "00:00:00", "00:10:00", ErrorMessage = "Consumer:RetryMaxInterval must be between 0 and 10 minutes.")]
     public TimeSpan RetryMaxInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The largest message body read, in bytes; a larger one goes to the error queue unread.</summary>
+    /// <value>The default is 262144 (256 KiB): a command with every field and 100 departments is a few KiB.</value>
+    [Range(1024, 64 * 1024 * 1024, ErrorMessage = "Consumer:MaxMessageBytes must be between 1024 and 67108864.")]
+    public int MaxMessageBytes { get; set; } = 256 * 1024;
+
+    /// <summary>The deepest JSON nesting read; deeper messages go to the error queue unread.</summary>
+    /// <value>The default is 32: a command nests about 8 levels deep inside MassTransit's envelope.</value>
+    [Range(8, 256, ErrorMessage = "Consumer:MaxJsonDepth must be between 8 and 256.")]
+    public int MaxJsonDepth { get; set; } = 32;
 }

@@ -18,6 +18,7 @@ internal sealed class CreateMemberConsumer(
     MemberProvisioner provisioner,
     TransientRetry retry,
     OutcomePublisher outcomes,
+    WeComAvailability availability,
     TimeProvider timeProvider) : IConsumer<CreateMember>
 {
     public async Task Consume(ConsumeContext<CreateMember> context)
@@ -36,6 +37,10 @@ internal sealed class CreateMemberConsumer(
             await outcomes.PublishAsync(context, new MemberOutcomes(command, 1, timeProvider.GetUtcNow()).Invalid(corpId, errors)).ConfigureAwait(false);
             return;
         }
+
+        // Its enterprise was paused after this command was routed: back to the lane, unclaimed and unattempted.
+        if (availability.IsHeld(corpId))
+            throw new CorpPausedException(corpId, "paused", timeProvider.GetUtcNow());
 
         var key = new IdempotencyKey(corpId, command.RequestId);
         var owner = DeliveryOwner.Of(context);

@@ -26,6 +26,10 @@ internal static class MessagingServiceCollectionExtensions
         services.AddSingleton<RetryParking>();
         services.AddHostedService(provider => provider.GetRequiredService<RetryParking>());
         services.AddSingleton<ParkingFilter>();
+        services.AddSingleton<CorpLanes>();
+        services.AddHostedService(provider => provider.GetRequiredService<CorpLanes>());
+        // CorpLanes learns of each lane's endpoint when it is ready, to stop and start it.
+        services.AddReceiveEndpointObserver(provider => provider.GetRequiredService<CorpLanes>());
         services.AddHealthChecks().AddCheck<RetryParkingHealthCheck>("retry-parking", tags: ["ready"]);
 
         services.AddScoped<ExistingMemberReconciler>();
@@ -35,13 +39,35 @@ internal static class MessagingServiceCollectionExtensions
         services.AddMassTransit(bus =>
         {
             bus.DisableUsageTelemetry();
-            bus.AddConsumer<CreateMemberConsumer, CreateMemberConsumerDefinition>();
+            bus.AddConsumer<CreateMemberRouter, CreateMemberRouterDefinition>();
+            // Configured below, once per enterprise lane, not on an endpoint of its own.
+            bus.AddConsumer<CreateMemberConsumer, CreateMemberConsumerDefinition>().ExcludeFromConfigureEndpoints();
             bus.UsingRabbitMq((context, rabbit) =>
             {
                 var options = context.GetRequiredService<IOptions<RabbitMqOptions>>().Value;
                 rabbit.Host(new Uri(options.ConnectionString!), host => host.ConnectionName("provisioning-consumer"));
                 // Plain JSON (content type application/json) from publishers that are not MassTransit.
                 rabbit.UseRawJsonDeserializer();
+                var consumer = context.GetRequiredService<IOptions<ConsumerOptions>>().Value;
+                rabbit.ConfigureJsonSerializerOptions(json =>
+                {
+                    json.MaxDepth = consumer.MaxJsonDepth;
+                    return json;
+                });
+                var names = new LaneQueueNames(consumer.QueueName);
+                rabbit.SendTopology.ErrorQueueNameFormatter = names;
+                rabbit.SendTopology.DeadLetterQueueNameFormatter = names;
+
+                var lanes = context.GetRequiredService<CorpLanes>();
+                foreach (var (_, queue) in lanes.All)
+                {
+                    rabbit.ReceiveEndpoint(queue, lane =>
+                    {
+                        // A lane is fed by the router only: it must not be bound to the command exchange as well.
+                        lane.ConfigureConsumeTopology = false;
+                        lane.ConfigureConsumer<CreateMemberConsumer>(context);
+                    });
+                }
                 rabbit.ConfigureEndpoints(context);
             });
         });

@@ -81,16 +81,26 @@ internal sealed partial class RetryParking(
     }
 
     /// <summary>Parks the delivery in the queue of tier <paramref name="tier"/> (0-based).</summary>
-    public async Task ParkAsync(ReceiveContext context, int tier, CancellationToken cancellationToken)
+    public Task ParkAsync(ReceiveContext context, int tier, CancellationToken cancellationToken) =>
+        MoveAsync(context, RetryOptions.ParkingQueue(consumer.Value.QueueName, Tiers[tier]), tier + 1, cancellationToken);
+
+    /// <summary>
+    /// Puts the delivery back at the tail of a queue (its enterprise's lane) unchanged: a held command keeps its retry
+    /// tier and its place among the others held.
+    /// </summary>
+    public Task HoldAsync(ReceiveContext context, string queue, CancellationToken cancellationToken) =>
+        MoveAsync(context, queue, tier: null, cancellationToken);
+
+    async Task MoveAsync(ReceiveContext context, string queue, int? tier, CancellationToken cancellationToken)
     {
-        var queue = RetryOptions.ParkingQueue(consumer.Value.QueueName, Tiers[tier]);
         var properties = context.TryGetPayload<RabbitMqBasicConsumeContext>(out var rabbitContext)
             ? new BasicProperties(rabbitContext.Properties)
             : new BasicProperties { ContentType = context.ContentType?.MediaType };
         properties.Persistent = true;
         properties.Headers = properties.Headers is null ? [] : new Dictionary<string, object?>(properties.Headers);
         properties.Headers.Remove("x-death");
-        properties.Headers[TierHeader] = tier + 1;
+        if (tier is not null)
+            properties.Headers[TierHeader] = tier.Value;
         var body = context.Body.GetBytes();
 
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);

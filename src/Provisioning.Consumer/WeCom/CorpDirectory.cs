@@ -8,6 +8,9 @@ internal sealed class CorpDirectory(IOptions<WeComOptions> options)
 {
     readonly WeComOptions _options = options.Value;
 
+    /// <summary>Every configured enterprise: the default one first.</summary>
+    public IReadOnlyList<string> All { get; } = [options.Value.CorpId, .. options.Value.Corps.Keys.Where(id => id != options.Value.CorpId)];
+
     /// <summary>Resolves a command's corp id: empty means the default; an unconfigured one fails.</summary>
     public bool TryResolve(string? requested, [NotNullWhen(true)] out string? corpId)
     {

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
 
 namespace Provisioning.Consumer.WeCom;
@@ -6,11 +7,18 @@ namespace Provisioning.Consumer.WeCom;
 /// <summary>
 /// Whether an enterprise can be worked with at all. A systemic failure (wrong secret, untrusted IP, no permission,
 /// seat limit, or WeCom unreachable for <see cref="WeComLimitsOptions.UnreachableAfter"/>) pauses every call to it:
-/// callers wait here, so queued commands stay queued and none fails because of it. After a growing delay one call
-/// goes through as a probe; the first answer that is not systemic resumes everyone. State changes are logged once.
+/// its commands stay in the broker and none fails because of it. After a growing delay one call goes through as a
+/// probe; the first answer that is not systemic resumes everyone. State changes are logged once.
 /// </summary>
 internal sealed partial class WeComAvailability(IOptions<WeComLimitsOptions> options, TimeProvider time, ILogger<WeComAvailability> logger)
 {
+    // WeCom's messages end in ", hint: [1700000000_12_abc], from ip: 1.2.3.4, more info at https://…", which differ per answer.
+    [GeneratedRegex(@"hint: \[[^\]]*\]|from ip: [^,\s]*|more info at \S*")]
+    private static partial Regex VolatileParts();
+
+    /// <summary>What makes two causes the same cause: the text without WeCom's per-answer hint id, IP and link.</summary>
+    internal static string CauseKey(string cause) => VolatileParts().Replace(cause, "");
+
     static readonly TimeSpan MaxPoll = TimeSpan.FromSeconds(1);
     static readonly TimeSpan ProbeTimeout = TimeSpan.FromMinutes(2);
 
@@ -43,13 +51,16 @@ internal sealed partial class WeComAvailability(IOptions<WeComLimitsOptions> opt
         return pauses;
     }
 
-    /// <summary>Returns at once while the enterprise is usable; while it is paused, waits for the resumption or this caller's turn to probe.</summary>
+    /// <summary>
+    /// Returns at once while the enterprise is usable, or when it is this caller's turn to probe a paused one. While a
+    /// probe is under way, waits for its answer (seconds). Otherwise throws <see cref="CorpPausedException"/>: the
+    /// command goes back to the broker (its enterprise's lane queue), instead of holding a slot for the whole pause.
+    /// </summary>
     public async ValueTask WaitAsync(string corpId, CancellationToken cancellationToken)
     {
         var state = _corps.GetOrAdd(corpId, _ => new CorpState());
         while (true)
         {
-            TimeSpan wait;
             lock (state)
             {
                 if (state.Cause is null)
@@ -61,9 +72,26 @@ internal sealed partial class WeComAvailability(IOptions<WeComLimitsOptions> opt
                     state.ProbeStartedAt = now;
                     return;
                 }
-                wait = probeRunning ? MaxPoll : state.NextProbeAt - now;
+                if (!probeRunning)
+                    throw new CorpPausedException(corpId, state.Cause, state.NextProbeAt);
             }
-            await Task.Delay(wait < MaxPoll ? wait : MaxPoll, time, cancellationToken).ConfigureAwait(false);
+            await Task.Delay(MaxPoll, time, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Whether the enterprise's commands are to stay in the broker now: paused, no probe under way and none due yet.
+    /// Its lane stops consuming meanwhile (<see cref="Messaging.CorpLanes"/>).
+    /// </summary>
+    public bool IsHeld(string corpId)
+    {
+        if (!_corps.TryGetValue(corpId, out var state))
+            return false;
+        lock (state)
+        {
+            var now = time.GetUtcNow();
+            var probeRunning = state.ProbeStartedAt is { } started && now - started < ProbeTimeout;
+            return state.Cause is not null && !probeRunning && now < state.NextProbeAt;
         }
     }
 
@@ -111,9 +139,10 @@ internal sealed partial class WeComAvailability(IOptions<WeComLimitsOptions> opt
         }
         else
         {
-            // A failed probe: wait longer next time. The cause is logged again only if it changed.
+            // A failed probe: wait longer next time. The cause is logged again only if it changed, not when only
+            // WeCom's hint id (new in every answer) or the calling IP in its message did.
             state.Backoff = TimeSpan.FromTicks(Math.Min(state.Backoff.Ticks * 2, limits.ProbeMaxDelay.Ticks));
-            if (cause != state.Cause)
+            if (CauseKey(cause) != CauseKey(state.Cause))
                 LogCauseChanged(logger, corpId, cause);
         }
         state.Cause = cause;

@@ -26,6 +26,7 @@ internal static class WeComServiceCollectionExtensions
         services.AddSingleton<CorpDirectory>();
         services.AddSingleton<IWeComTokenClient, WeComTokenClient>();
         services.AddSingleton<IAccessTokenProvider, AccessTokenProvider>();
+        services.AddHostedService<CredentialCheck>();
 
         // No HTTP-level retry: user/create is a POST that may have succeeded when it timed out. Retries belong to
         // the consumer's endpoint policy. The factory's request logging is removed because WeCom URLs carry secrets.

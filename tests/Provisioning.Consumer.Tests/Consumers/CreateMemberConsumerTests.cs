@@ -33,6 +33,9 @@ public sealed class CreateMemberConsumerTests : IAsyncLifetime
         services.AddScoped<MemberProvisioner>();
         services.AddSingleton<OutcomePublisher>();
         services.AddSingleton<TransientRetry>();
+        services.AddSingleton(Options.Create(new WeComLimitsOptions()));
+        services.AddSingleton<WeComAvailability>();
+        services.AddLogging();
         services.AddSingleton(Options.Create(new IdempotencyOptions { SqlitePath = _database, LeaseDuration = TimeSpan.FromSeconds(5) }));
         services.AddSingleton<SqliteIdempotencyStore>();
         services.AddSingleton(provider => new FlakyStore(provider.GetRequiredService<SqliteIdempotencyStore>()));

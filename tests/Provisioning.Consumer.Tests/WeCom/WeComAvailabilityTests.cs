@@ -41,20 +41,42 @@ public sealed class WeComAvailabilityTests
     }
 
     [Fact]
-    public async Task Systemic_PausesUntilFirstProbeThenLetsOnlyTheProbeThrough()
+    public async Task Systemic_HoldsCallersUntilTheFirstProbeThenLetsOnlyTheProbeThrough()
     {
         var availability = Create();
         availability.Report("ww1", WeComErrorClass.Configuration, "errcode 40001 invalid credential");
 
-        var probe = availability.WaitAsync("ww1", default).AsTask();
-        Assert.False(await CompletesWithin(probe, TimeSpan.FromSeconds(4.5)));
-        Assert.True(await CompletesWithin(probe, TimeSpan.FromSeconds(1)));
+        Assert.True(availability.IsHeld("ww1"));
+        await Assert.ThrowsAsync<CorpPausedException>(() => availability.WaitAsync("ww1", default).AsTask());
+        _time.Advance(TimeSpan.FromSeconds(4.9));
+        Assert.True(availability.IsHeld("ww1"));
+        _time.Advance(TimeSpan.FromSeconds(0.1));
+        Assert.False(availability.IsHeld("ww1"));
+
+        Assert.True(availability.WaitAsync("ww1", default).AsTask().IsCompletedSuccessfully);
         var other = availability.WaitAsync("ww1", default).AsTask();
         Assert.False(await CompletesWithin(other, TimeSpan.FromSeconds(30)));
+        Assert.False(availability.IsHeld("ww1"));
 
         availability.Report("ww1", WeComErrorClass.Ok, "ok");
         Assert.True(await CompletesWithin(other, TimeSpan.FromSeconds(2)));
         Assert.Empty(availability.Pauses());
+    }
+
+    [Fact]
+    public async Task FailedProbe_HoldsWaitersAgain()
+    {
+        var availability = Create();
+        availability.Report("ww1", WeComErrorClass.Configuration, "errcode 40001 invalid credential");
+        _time.Advance(TimeSpan.FromSeconds(5));
+        await availability.WaitAsync("ww1", default);
+        var waiter = availability.WaitAsync("ww1", default).AsTask();
+
+        availability.Report("ww1", WeComErrorClass.Configuration, "errcode 40001 invalid credential");
+
+        _time.Advance(TimeSpan.FromSeconds(1));
+        await Assert.ThrowsAsync<CorpPausedException>(() => waiter);
+        Assert.True(availability.IsHeld("ww1"));
     }
 
     [Fact]
@@ -66,9 +88,10 @@ public sealed class WeComAvailabilityTests
         foreach (var expected in new[] { 5, 10, 20, 20 })
         {
             var since = _time.GetUtcNow();
-            var probe = availability.WaitAsync("ww1", default).AsTask();
-            Assert.True(await CompletesWithin(probe, TimeSpan.FromSeconds(expected + 1)));
+            while (availability.IsHeld("ww1"))
+                _time.Advance(TimeSpan.FromMilliseconds(250));
             Assert.InRange((_time.GetUtcNow() - since).TotalSeconds, expected, expected + 0.5);
+            await availability.WaitAsync("ww1", default);
             availability.Report("ww1", WeComErrorClass.Quota, "errcode 45024");
         }
     }
@@ -114,4 +137,28 @@ public sealed class WeComAvailabilityTests
 
         Assert.Empty(availability.Pauses());
     }
+
+    [Fact]
+    public void Report_SameCauseWithNewHintIds_IsLoggedOnce()
+    {
+        var logs = new ListLoggerProvider();
+        var availability = new WeComAvailability(Options.Create(new WeComLimitsOptions()), _time, logs.CreateLogger<WeComAvailability>());
+
+        for (var i = 0; i < 5; i++)
+        {
+            availability.Report("ww1", WeComErrorClass.Configuration,
+                $"Configuration: HTTP 200, errcode 40001, invalid credential, hint: [17000000{i}-ab{i}], from ip: 10.0.0.{i}, more info at https://open.work.weixin.qq.com/devtool/query?e=40001");
+            _time.Advance(TimeSpan.FromMinutes(1));
+        }
+        availability.Report("ww1", WeComErrorClass.Configuration, "Configuration: HTTP 200, errcode 60020, not allow to access from your ip, hint: [x]");
+
+        Assert.Single(logs.Lines, line => line.Contains("Consumption for corp ww1 paused", StringComparison.Ordinal));
+        Assert.Single(logs.Lines, line => line.Contains("still paused", StringComparison.Ordinal) && line.Contains("60020", StringComparison.Ordinal));
+        Assert.Equal(2, logs.Lines.Count);
+    }
+
+    [Theory]
+    [InlineData("errcode 40001, invalid credential, hint: [1-a], from ip: 1.2.3.4, more info at https://x?e=1", "errcode 40001, invalid credential, hint: [2-b], from ip: 5.6.7.8, more info at https://x?e=2")]
+    public void CauseKey_IgnoresHintIpAndLink(string first, string second) =>
+        Assert.Equal(WeComAvailability.CauseKey(first), WeComAvailability.CauseKey(second));
 }

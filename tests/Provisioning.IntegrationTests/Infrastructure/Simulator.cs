@@ -58,8 +58,10 @@ internal sealed class Simulator : IAsyncDisposable
 
     public async Task RevokeTokensAsync() => (await Admin.PostAsync("admin/tokens/revoke", null)).EnsureSuccessStatusCode();
 
-    public async Task SetSecretAsync(string secret) =>
-        (await Admin.PutAsJsonAsync($"admin/corps/{CorpId}/secret", new { value = secret })).EnsureSuccessStatusCode();
+    public Task SetSecretAsync(string secret) => SetSecretAsync(CorpId, secret);
+
+    public async Task SetSecretAsync(string corpId, string secret) =>
+        (await Admin.PutAsJsonAsync($"admin/corps/{corpId}/secret", new { value = secret })).EnsureSuccessStatusCode();
 
     public async ValueTask DisposeAsync()
     {

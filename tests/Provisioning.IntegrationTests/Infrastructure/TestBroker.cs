@@ -52,6 +52,16 @@ internal sealed class TestBroker : IAsyncDisposable
         return json.TryGetProperty("consumers", out var consumers) ? consumers.GetInt32() : 0;
     }
 
+    /// <summary>How many messages a queue holds ready (not handed to a consumer), from the management API (0 while it does not exist).</summary>
+    public async Task<long> ReadyCountAsync(string queue)
+    {
+        using var response = await _management.GetAsync($"queues/{VirtualHost}/{Uri.EscapeDataString(queue)}");
+        if (!response.IsSuccessStatusCode)
+            return 0;
+        var json = await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>();
+        return json.TryGetProperty("messages_ready", out var ready) ? ready.GetInt64() : 0;
+    }
+
     public async ValueTask DisposeAsync()
     {
         try

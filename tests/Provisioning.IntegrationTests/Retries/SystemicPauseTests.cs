@@ -10,7 +10,7 @@ public sealed class QuickProbeSystem : ProvisioningSystem
     protected override Dictionary<string, string?> ConsumerSettings => new()
     {
         ["WeCom:Limits:ProbeInitialDelay"] = "00:00:00.200",
-        ["WeCom:Limits:ProbeMaxDelay"] = "00:00:01",
+        ["WeCom:Limits:ProbeMaxDelay"] = "00:00:03",
     };
 }
 
@@ -20,7 +20,10 @@ public sealed class SystemicPauseTests(QuickProbeSystem system) : IClassFixture<
     [Fact]
     public async Task WrongSecretWith200Queued_PausesReportsUnhealthyFailsNothing_ThenAllSucceedOnceFixed()
     {
+        // The consumer checked its credentials at start and holds a token: an admin rotates the secret and WeCom
+        // revokes the tokens issued with the old one.
         await system.Simulator.SetSecretAsync("rotated-by-an-admin");
+        await system.Simulator.RevokeTokensAsync();
         var commands = Enumerable.Range(0, 200).Select(_ => ProvisioningSystem.NewCommand("paused")).ToList();
         await Task.WhenAll(commands.Select(system.Publisher.PublishAsync));
 
@@ -35,11 +38,11 @@ public sealed class SystemicPauseTests(QuickProbeSystem system) : IClassFixture<
         Assert.Empty(system.Outcomes.Failed);
         Assert.Empty(system.Outcomes.Created);
         Assert.Empty((await system.Simulator.LedgerAsync()).Members);
-        await using (var channel = await system.Publisher.Connection.CreateChannelAsync())
-        {
-            var ready = (await channel.QueueDeclarePassiveAsync("create-member")).MessageCount;
-            Assert.True(ready >= 200 - 64, $"only {ready} commands still queued");
-        }
+        // Every command waits in the broker, in the enterprise's lane, which has stopped consuming: none is held
+        // unacknowledged by the consumer for the length of the pause.
+        const string lane = "create-member." + Simulator.CorpId;
+        await Wait.Until(async () => await system.Broker.ReadyCountAsync(lane) == 200 && await system.Broker.ConsumerCountAsync(lane) == 0,
+            null, "all 200 commands ready in the stopped lane");
         Assert.Single(system.Consumer.Logs.Lines, l => l.Contains("Consumption for corp", StringComparison.Ordinal));
 
         await system.Simulator.SetSecretAsync(system.Simulator.Secret);

@@ -1,0 +1,39 @@
+using MassTransit;
+using Provisioning.Consumer.Messaging;
+using Provisioning.Consumer.WeCom;
+using Provisioning.Contracts;
+
+namespace Provisioning.Consumer.Consumers;
+
+/// <summary>
+/// On the input queue: answers what needs no WeCom call (an unknown enterprise, an invalid command) and puts every
+/// other command in its enterprise's lane (<see cref="CorpLanes"/>), where <see cref="CreateMemberConsumer"/> takes it.
+/// One enterprise's pause or backlog then never holds up another's commands.
+/// </summary>
+internal sealed class CreateMemberRouter(CorpDirectory corps, CorpLanes lanes, OutcomePublisher outcomes, TimeProvider timeProvider)
+    : IConsumer<CreateMember>
+{
+    public async Task Consume(ConsumeContext<CreateMember> context)
+    {
+        var command = context.Message;
+        if (!corps.TryResolve(command.CorpId, out var corpId))
+        {
+            await outcomes.PublishAsync(context, new MemberOutcomes(command, 1, timeProvider.GetUtcNow()).UnknownCorp()).ConfigureAwait(false);
+            return;
+        }
+        var errors = CreateMemberValidator.Validate(command);
+        if (errors.Count > 0)
+        {
+            await outcomes.PublishAsync(context, new MemberOutcomes(command, 1, timeProvider.GetUtcNow()).Invalid(corpId, errors)).ConfigureAwait(false);
+            return;
+        }
+
+        // The retry tier is a transport header set when the command was parked: it must survive the move.
+        var tier = RetryParking.TierOf(context.ReceiveContext);
+        await context.Forward(new Uri($"queue:{lanes.QueueOf(corpId)}"), Pipe.Execute<SendContext<CreateMember>>(send =>
+        {
+            if (tier > 0)
+                send.Headers.Set(RetryParking.TierHeader, tier);
+        })).ConfigureAwait(false);
+    }
+}

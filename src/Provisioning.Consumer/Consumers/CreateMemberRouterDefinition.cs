@@ -1,0 +1,28 @@
+using MassTransit;
+using Microsoft.Extensions.Options;
+using Provisioning.Consumer.Messaging;
+
+namespace Provisioning.Consumer.Consumers;
+
+/// <summary>The input queue's policy: how many commands are routed at once, the prefetch, hostile input, and the outbox.</summary>
+internal sealed class CreateMemberRouterDefinition : ConsumerDefinition<CreateMemberRouter>
+{
+    readonly ConsumerOptions _options;
+
+    public CreateMemberRouterDefinition(IOptions<ConsumerOptions> options)
+    {
+        _options = options.Value;
+        EndpointName = _options.QueueName;
+        ConcurrentMessageLimit = _options.ConcurrentMessageLimit;
+    }
+
+    protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpointConfigurator,
+        IConsumerConfigurator<CreateMemberRouter> consumerConfigurator, IRegistrationContext context)
+    {
+        if (endpointConfigurator is IRabbitMqReceiveEndpointConfigurator rabbit)
+            rabbit.PrefetchCount = _options.PrefetchCount;
+        HostileInput.Configure(endpointConfigurator, _options);
+        // The command reaches its lane (and an answer is published) only when routing succeeded, before the ack.
+        endpointConfigurator.UseInMemoryOutbox(context);
+    }
+}

@@ -1,0 +1,91 @@
+using System.Collections.Concurrent;
+using MassTransit;
+using Microsoft.Extensions.Options;
+using Provisioning.Consumer.Consumers;
+using Provisioning.Consumer.WeCom;
+
+namespace Provisioning.Consumer.Messaging;
+
+/// <summary>
+/// One lane per configured enterprise: a durable queue <c>{input}.{corpId}</c> with its own receive endpoint, so an
+/// enterprise's slots and prefetch window are its own. The router (<see cref="CreateMemberRouter"/>) puts each command
+/// in its enterprise's lane. While an enterprise is paused its lane stops consuming: the commands wait in the broker,
+/// in order and unacknowledged by no one (no consumer timeout), and come back when a probe is due or it resumes.
+/// </summary>
+internal sealed partial class CorpLanes(
+    CorpDirectory corps,
+    WeComAvailability availability,
+    IOptions<ConsumerOptions> consumer,
+    TimeProvider time,
+    ILogger<CorpLanes> logger) : BackgroundService, IReceiveEndpointObserver
+{
+    static readonly TimeSpan CheckInterval = TimeSpan.FromMilliseconds(200);
+
+    sealed class Lane(string corpId)
+    {
+        public string CorpId { get; } = corpId;
+        public IReceiveEndpoint? Endpoint;
+        public bool Consuming = true;
+        public Task Transition = Task.CompletedTask;
+    }
+
+    readonly ConcurrentDictionary<string, Lane> _byQueue = new(
+        corps.All.Select(corpId => KeyValuePair.Create(QueueName(consumer.Value.QueueName, corpId), new Lane(corpId))), StringComparer.Ordinal);
+
+    /// <summary>The lane queue of an enterprise, e.g. <c>create-member.ww1234</c>.</summary>
+    public static string QueueName(string inputQueue, string corpId) => $"{inputQueue}.{corpId}";
+
+    /// <summary>Every lane: (corp id, queue name).</summary>
+    public IEnumerable<(string CorpId, string Queue)> All => _byQueue.Select(lane => (lane.Value.CorpId, lane.Key));
+
+    public string QueueOf(string corpId) => QueueName(consumer.Value.QueueName, corpId);
+
+    /// <summary>Whether the lane of an enterprise is consuming now (false while it is held).</summary>
+    public bool IsConsuming(string corpId) => _byQueue.TryGetValue(QueueOf(corpId), out var lane) && lane.Consuming;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            foreach (var lane in _byQueue.Values)
+            {
+                if (lane.Endpoint is not { } endpoint || !lane.Transition.IsCompleted)
+                    continue;
+                var held = availability.IsHeld(lane.CorpId);
+                if (held && lane.Consuming)
+                {
+                    lane.Consuming = false;
+                    LogHeld(logger, lane.CorpId);
+                    lane.Transition = Task.Run(() => endpoint.Stop(stoppingToken), CancellationToken.None);
+                }
+                else if (!held && !lane.Consuming)
+                {
+                    lane.Consuming = true;
+                    LogResumed(logger, lane.CorpId);
+                    lane.Transition = Task.Run(() => endpoint.Start(stoppingToken).Ready, CancellationToken.None);
+                }
+            }
+            await Task.Delay(CheckInterval, time, stoppingToken).ConfigureAwait(false);
+        }
+    }
+
+    Task IReceiveEndpointObserver.Ready(ReceiveEndpointReady ready)
+    {
+        if (_byQueue.TryGetValue(ready.InputAddress.AbsolutePath.Split('/')[^1], out var lane))
+            lane.Endpoint = ready.ReceiveEndpoint;
+        return Task.CompletedTask;
+    }
+
+    Task IReceiveEndpointObserver.Stopping(ReceiveEndpointStopping stopping) => Task.CompletedTask;
+
+    Task IReceiveEndpointObserver.Completed(ReceiveEndpointCompleted completed) => Task.CompletedTask;
+
+    Task IReceiveEndpointObserver.Faulted(ReceiveEndpointFaulted faulted) => Task.CompletedTask;
+
+    [LoggerMessage(EventId = 1220, Level = LogLevel.Warning,
+        Message = "Lane of corp {CorpId} stops consuming while the corp is paused: its commands wait in the broker; other corps go on")]
+    static partial void LogHeld(ILogger logger, string corpId);
+
+    [LoggerMessage(EventId = 1221, Level = LogLevel.Information, Message = "Lane of corp {CorpId} consumes again (probe due or corp resumed)")]
+    static partial void LogResumed(ILogger logger, string corpId);
+}
