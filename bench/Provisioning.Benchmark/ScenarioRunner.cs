@@ -1,11 +1,9 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using MassTransit;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.Extensions.Configuration;
 using Npgsql;
 using Provisioning.Contracts;
-using Provisioning.WeComSimulator;
+using Provisioning.TestSupport;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Events;
 
@@ -14,23 +12,15 @@ namespace Provisioning.Benchmark;
 /// <summary>Runs one scenario end to end: publish → consumer(s) → simulator → outcome events, timed per command.</summary>
 internal static class ScenarioRunner
 {
-    const string Corp = "ww-bench";
-    const string Secret = "bench-secret";
+    const string Corp = Simulator.CorpId;
 
     public static async Task<Result> RunAsync(Scenario scenario, BenchOptions options)
     {
-        await using var broker = await BenchBroker.CreateAsync(options.RabbitHost);
-        await using var simulator = SimulatorApp.Create([], builder =>
+        await using var broker = await TestBroker.CreateAsync(BrokerNode.Default with { Host = options.RabbitHost }, "bench");
+        await using var simulator = await Simulator.StartAsync(new()
         {
-            builder.WebHost.UseUrls("http://127.0.0.1:0");
-            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-            {
-                [$"Simulator:Corps:{Corp}"] = Secret,
-                ["Simulator:Faults:LatencyMs"] = scenario.LatencyMs.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                ["Logging:LogLevel:Default"] = "Warning",
-            });
+            ["Simulator:Faults:LatencyMs"] = scenario.LatencyMs.ToString(System.Globalization.CultureInfo.InvariantCulture),
         });
-        await simulator.StartAsync();
         var database = scenario.Store == "Postgres" ? await CreateDatabaseAsync(options.Postgres!) : null;
         var sqlite = Path.Combine(Path.GetTempPath(), $"bench-{Guid.NewGuid():N}.db");
 
@@ -60,9 +50,9 @@ internal static class ScenarioRunner
         await using var consumers = new ConsumerProcesses();
         await consumers.StartAsync(broker, scenario.Replicas, scenario.Baseline, new Dictionary<string, string>
         {
-            ["WeCom__BaseUrl"] = simulator.Urls.First(),
+            ["WeCom__BaseUrl"] = simulator.BaseUrl.ToString(),
             ["WeCom__CorpId"] = Corp,
-            ["WeCom__CorpSecret"] = Secret,
+            ["WeCom__CorpSecret"] = simulator.Secret,
             ["Idempotency__Provider"] = scenario.Store,
             ["Idempotency__SqlitePath"] = sqlite,
             ["ConnectionStrings__Idempotency"] = database ?? "",

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Provisioning.IntegrationTests.Infrastructure;
 
 namespace Provisioning.IntegrationTests;
 

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Text;
 using Provisioning.Cli;
-using Provisioning.IntegrationTests.Infrastructure;
 using RabbitMQ.Client;
 
 namespace Provisioning.IntegrationTests.Retries;

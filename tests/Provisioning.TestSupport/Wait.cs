@@ -1,7 +1,7 @@
-namespace Provisioning.IntegrationTests.Infrastructure;
+namespace Provisioning.TestSupport;
 
 /// <summary>Waits on a condition with a timeout; tests never sleep for a fixed time.</summary>
-internal static class Wait
+public static class Wait
 {
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(30);
 

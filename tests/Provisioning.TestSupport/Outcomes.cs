@@ -4,13 +4,13 @@ using Provisioning.Contracts;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Events;
 
-namespace Provisioning.IntegrationTests.Infrastructure;
+namespace Provisioning.TestSupport;
 
 /// <summary>
 /// Listens, with the plain RabbitMQ client, on the outcome exchanges as any subscriber would, and reads the
 /// MassTransit envelope's <c>message</c> with camelCase names: this checks the wire contract too.
 /// </summary>
-internal sealed class Outcomes : IAsyncDisposable
+public sealed class Outcomes : IAsyncDisposable
 {
     readonly IConnection _connection;
     readonly IChannel _channel;

@@ -1,13 +1,13 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 
-namespace Provisioning.IntegrationTests.Infrastructure;
+namespace Provisioning.TestSupport;
 
 /// <summary>
 /// The consumer as a separate OS process, started from the build the tests run on: for competing consumers and
 /// for crashes (<see cref="Kill"/> is SIGKILL). Its output is kept for the failure message of a test.
 /// </summary>
-internal sealed class ConsumerProcess : IAsyncDisposable
+public sealed class ConsumerProcess : IAsyncDisposable
 {
     readonly Process _process;
     readonly ConcurrentQueue<string> _output = new();
@@ -69,16 +69,46 @@ internal sealed class ConsumerProcess : IAsyncDisposable
     public static ConsumerProcess Launch(Dictionary<string, string> environment)
     {
         var directory = RepositoryPaths.Output("Provisioning.Consumer");
-        var start = new ProcessStartInfo("dotnet", [Path.Combine(directory, "Provisioning.Consumer.dll")])
+        var environmentWithPort = new Dictionary<string, string> { ["Urls"] = "http://127.0.0.1:0" };
+        foreach (var (key, value) in environment)
+            environmentWithPort[key] = value;
+        return Launch(Path.Combine(directory, "Provisioning.Consumer.dll"), [], directory, environmentWithPort);
+    }
+
+    /// <summary>Starts any .NET program (the benchmark's baseline consumer, say) with its output kept.</summary>
+    public static ConsumerProcess Launch(string assembly, IReadOnlyList<string> arguments, string workingDirectory, Dictionary<string, string> environment)
+    {
+        var start = new ProcessStartInfo("dotnet", [assembly, .. arguments])
         {
-            WorkingDirectory = directory,
+            WorkingDirectory = workingDirectory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        start.Environment["Urls"] = "http://127.0.0.1:0";
         foreach (var (key, value) in environment)
             start.Environment[key] = value;
         return new ConsumerProcess(Process.Start(start)!);
+    }
+
+    public int Id => _process.Id;
+
+    /// <summary>CPU time the process has used so far.</summary>
+    public TimeSpan CpuTime
+    {
+        get
+        {
+            _process.Refresh();
+            return _process.TotalProcessorTime;
+        }
+    }
+
+    /// <summary>The process's peak resident set (VmHWM), in MiB.</summary>
+    public double PeakRssMiB
+    {
+        get
+        {
+            var line = File.ReadLines($"/proc/{_process.Id}/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+            return line is null ? 0 : double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) / 1024;
+        }
     }
 
     /// <summary>What the process wrote to standard error alone.</summary>

@@ -1,7 +1,7 @@
-namespace Provisioning.IntegrationTests.Infrastructure;
+namespace Provisioning.TestSupport;
 
 /// <summary>Where the repository and the build the tests run on are.</summary>
-internal static class RepositoryPaths
+public static class RepositoryPaths
 {
     public static string Root { get; } = FindRoot();
 

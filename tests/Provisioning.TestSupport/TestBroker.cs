@@ -2,32 +2,45 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 
-namespace Provisioning.IntegrationTests.Infrastructure;
+namespace Provisioning.TestSupport;
+
+/// <summary>A RabbitMQ node: where its AMQP listener and its management API are.</summary>
+public sealed record BrokerNode(string Host, int AmqpPort, int ManagementPort)
+{
+    /// <summary>The broker scripts/start-rabbitmq.sh starts (override the host with PROVISIONING_TEST_RABBITMQ_HOST).</summary>
+    public static BrokerNode Default { get; } = new(Environment.GetEnvironmentVariable("PROVISIONING_TEST_RABBITMQ_HOST") ?? "127.0.0.1", 5672, 15672);
+}
 
 /// <summary>
-/// A fresh virtual host on the real broker for one fixture, so fixtures running in parallel never see each other's
-/// queues. The broker is the one scripts/start-rabbitmq.sh starts (override with PROVISIONING_TEST_RABBITMQ_HOST).
+/// A fresh virtual host on a real broker for one fixture (or benchmark scenario), so fixtures running in parallel never
+/// see each other's queues.
 /// </summary>
-internal sealed class TestBroker : IAsyncDisposable
+public sealed class TestBroker : IAsyncDisposable
 {
-    static readonly string Host = Environment.GetEnvironmentVariable("PROVISIONING_TEST_RABBITMQ_HOST") ?? "127.0.0.1";
     readonly HttpClient _management;
 
-    TestBroker(string virtualHost, HttpClient management)
+    TestBroker(BrokerNode node, string virtualHost, HttpClient management)
     {
+        Node = node;
         VirtualHost = virtualHost;
         _management = management;
     }
 
+    public BrokerNode Node { get; }
+
     public string VirtualHost { get; }
 
-    public Uri AmqpUri => new($"amqp://guest:guest@{Host}:5672/{VirtualHost}");
+    public Uri AmqpUri => AmqpUriOf(Node);
 
-    public static async Task<TestBroker> CreateAsync()
+    /// <summary>This virtual host on another node of the same cluster.</summary>
+    public Uri AmqpUriOf(BrokerNode node) => new($"amqp://guest:guest@{node.Host}:{node.AmqpPort}/{VirtualHost}");
+
+    public static async Task<TestBroker> CreateAsync(BrokerNode? node = null, string prefix = "test")
     {
-        var management = new HttpClient { BaseAddress = new Uri($"http://{Host}:15672/api/") };
+        node ??= BrokerNode.Default;
+        var management = new HttpClient { BaseAddress = new Uri($"http://{node.Host}:{node.ManagementPort}/api/") };
         management.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.ASCII.GetBytes("guest:guest")));
-        var vhost = "test-" + Guid.NewGuid().ToString("N")[..12];
+        var vhost = prefix + "-" + Guid.NewGuid().ToString("N")[..12];
         try
         {
             (await management.PutAsync($"vhosts/{vhost}", null)).EnsureSuccessStatusCode();
@@ -37,9 +50,9 @@ internal sealed class TestBroker : IAsyncDisposable
         {
             management.Dispose();
             throw new InvalidOperationException(
-                $"The integration tests need RabbitMQ with its management plugin on {Host} (5672, 15672). Start it with scripts/start-rabbitmq.sh.", ex);
+                $"The tests need RabbitMQ with its management plugin on {node.Host} ({node.AmqpPort}, {node.ManagementPort}). Start it with scripts/start-rabbitmq.sh.", ex);
         }
-        return new TestBroker(vhost, management);
+        return new TestBroker(node, vhost, management);
     }
 
     /// <summary>How many consumers a queue has now (0 while it does not exist).</summary>

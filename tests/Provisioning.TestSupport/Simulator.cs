@@ -5,10 +5,10 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Provisioning.WeComSimulator;
 
-namespace Provisioning.IntegrationTests.Infrastructure;
+namespace Provisioning.TestSupport;
 
 /// <summary>The WeCom simulator in process on a free loopback port, with a client for its admin endpoints.</summary>
-internal sealed class Simulator : IAsyncDisposable
+public sealed class Simulator : IAsyncDisposable
 {
     public const string CorpId = "ww-sim-corp";
     readonly WebApplication _app;
