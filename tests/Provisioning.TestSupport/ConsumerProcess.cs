@@ -36,20 +36,7 @@ public sealed class ConsumerProcess : IAsyncDisposable
     public static async Task<ConsumerProcess> StartAsync(TestBroker broker, Simulator simulator, Dictionary<string, string> settings)
     {
         var before = await broker.ConsumerCountAsync("create-member");
-        var environment = new Dictionary<string, string>
-        {
-            ["ConnectionStrings__RabbitMq"] = broker.AmqpUri.ToString(),
-            ["WeCom__BaseUrl"] = simulator.BaseUrl.ToString(),
-            ["WeCom__CorpId"] = Simulator.CorpId,
-            ["WeCom__CorpSecret"] = simulator.Secret,
-            ["Consumer__RetryMinInterval"] = "00:00:00.050",
-            ["Consumer__RetryMaxInterval"] = "00:00:00.200",
-            ["Logging__LogLevel__Default"] = "Warning",
-        };
-        foreach (var (key, value) in settings)
-            environment[key] = value;
-
-        var consumer = Launch(environment);
+        var consumer = Launch(EnvironmentFor(broker, simulator, settings));
         try
         {
             await Wait.Until(async () => consumer.HasExited || await broker.ConsumerCountAsync("create-member") > before,
@@ -63,6 +50,24 @@ public sealed class ConsumerProcess : IAsyncDisposable
             throw;
         }
         return consumer;
+    }
+
+    /// <summary>The environment of a consumer on this broker and simulator: test defaults, then <paramref name="settings"/>.</summary>
+    public static Dictionary<string, string> EnvironmentFor(TestBroker broker, Simulator simulator, Dictionary<string, string> settings)
+    {
+        var environment = new Dictionary<string, string>
+        {
+            ["ConnectionStrings__RabbitMq"] = broker.AmqpUri.ToString(),
+            ["WeCom__BaseUrl"] = simulator.BaseUrl.ToString(),
+            ["WeCom__CorpId"] = Simulator.CorpId,
+            ["WeCom__CorpSecret"] = simulator.Secret,
+            ["Consumer__RetryMinInterval"] = "00:00:00.050",
+            ["Consumer__RetryMaxInterval"] = "00:00:00.200",
+            ["Logging__LogLevel__Default"] = "Warning",
+        };
+        foreach (var (key, value) in settings)
+            environment[key] = value;
+        return environment;
     }
 
     /// <summary>Starts the consumer's process with exactly this environment (and a free port for its health endpoints), without waiting.</summary>

@@ -75,6 +75,13 @@ public sealed class TestBroker : IAsyncDisposable
         return json.TryGetProperty("messages_ready", out var ready) ? ready.GetInt64() : 0;
     }
 
+    /// <summary>The node that leads a queue (a quorum queue's leader, a classic queue's home node).</summary>
+    public async Task<string> QueueLeaderAsync(string queue)
+    {
+        var json = await _management.GetFromJsonAsync<System.Text.Json.JsonElement>($"queues/{VirtualHost}/{Uri.EscapeDataString(queue)}");
+        return (json.TryGetProperty("leader", out var leader) ? leader : json.GetProperty("node")).GetString()!;
+    }
+
     public async ValueTask DisposeAsync()
     {
         try

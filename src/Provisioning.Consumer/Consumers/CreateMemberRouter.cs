@@ -30,10 +30,14 @@ internal sealed class CreateMemberRouter(CorpDirectory corps, CorpLanes lanes, O
 
         // The retry tier is a transport header set when the command was parked: it must survive the move.
         var tier = RetryParking.TierOf(context.ReceiveContext);
-        await context.Forward(new Uri($"queue:{lanes.QueueOf(corpId)}"), Pipe.Execute<SendContext<CreateMember>>(send =>
+        // To the lane's exchange (declared with the lane, bound to it), mandatory: a missing lane fails the move
+        // instead of losing the command.
+        await context.Forward(new Uri($"exchange:{lanes.QueueOf(corpId)}"), Pipe.Execute<SendContext<CreateMember>>(send =>
         {
             if (tier > 0)
                 send.Headers.Set(RetryParking.TierHeader, tier);
+            if (send.TryGetPayload(out RabbitMqSendContext? rabbit))
+                rabbit.Mandatory = true;
         })).ConfigureAwait(false);
     }
 }

@@ -9,9 +9,12 @@ internal sealed class CreateMemberRouterDefinition : ConsumerDefinition<CreateMe
 {
     readonly ConsumerOptions _options;
 
-    public CreateMemberRouterDefinition(IOptions<ConsumerOptions> options)
+    readonly QueueType _queueType;
+
+    public CreateMemberRouterDefinition(IOptions<ConsumerOptions> options, IOptions<RabbitMqOptions> rabbit)
     {
         _options = options.Value;
+        _queueType = rabbit.Value.QueueType;
         EndpointName = _options.QueueName;
         ConcurrentMessageLimit = _options.ConcurrentMessageLimit;
     }
@@ -20,7 +23,12 @@ internal sealed class CreateMemberRouterDefinition : ConsumerDefinition<CreateMe
         IConsumerConfigurator<CreateMemberRouter> consumerConfigurator, IRegistrationContext context)
     {
         if (endpointConfigurator is IRabbitMqReceiveEndpointConfigurator rabbit)
+        {
             rabbit.PrefetchCount = _options.PrefetchCount;
+            // Replicated across a cluster; the error queue inherits the input queue's arguments, so it is one too.
+            if (_queueType == QueueType.Quorum)
+                rabbit.SetQuorumQueue();
+        }
         HostileInput.Configure(endpointConfigurator, _options);
         // The command reaches its lane (and an answer is published) only when routing succeeded, before the ack.
         endpointConfigurator.UseInMemoryOutbox(context);

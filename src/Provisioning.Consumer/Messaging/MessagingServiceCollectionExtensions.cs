@@ -10,6 +10,7 @@ internal static class MessagingServiceCollectionExtensions
     public static IServiceCollection AddMessaging(this IServiceCollection services)
     {
         services.AddOptions<RabbitMqOptions>()
+            .BindConfiguration(RabbitMqOptions.SectionName)
             .Configure<IConfiguration>((options, configuration) => options.ConnectionString ??= configuration.GetConnectionString("RabbitMq"))
             .ValidateDataAnnotations()
             .ValidateOnStart();
@@ -45,7 +46,15 @@ internal static class MessagingServiceCollectionExtensions
             bus.UsingRabbitMq((context, rabbit) =>
             {
                 var options = context.GetRequiredService<IOptions<RabbitMqOptions>>().Value;
-                rabbit.Host(new Uri(options.ConnectionString!), host => host.ConnectionName("provisioning-consumer"));
+                rabbit.Host(new Uri(options.ConnectionString!), host =>
+                {
+                    host.ConnectionName("provisioning-consumer");
+                    // Each replica tries the nodes in its own random order: connections spread over the cluster, and a
+                    // node that is down holds up only some replicas' first attempt.
+                    if (options.ClusterNodes.Count > 0)
+                        host.UseCluster(cluster => { foreach (var (nodeHost, port) in options.Nodes().OrderBy(_ => Random.Shared.Next())) cluster.Node($"{nodeHost}:{port}"); });
+                });
+
                 // Plain JSON (content type application/json) from publishers that are not MassTransit.
                 rabbit.UseRawJsonDeserializer();
                 var consumer = context.GetRequiredService<IOptions<ConsumerOptions>>().Value;
@@ -65,6 +74,8 @@ internal static class MessagingServiceCollectionExtensions
                     {
                         // A lane is fed by the router only: it must not be bound to the command exchange as well.
                         lane.ConfigureConsumeTopology = false;
+                        if (options.QueueType == QueueType.Quorum)
+                            lane.SetQuorumQueue();
                         lane.ConfigureConsumer<CreateMemberConsumer>(context);
                     });
                 }

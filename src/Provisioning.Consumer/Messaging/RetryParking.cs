@@ -119,12 +119,13 @@ internal sealed partial class RetryParking(
     {
         if (_channel is { IsOpen: true })
             return _channel;
+        var options = rabbit.Value;
         _connection ??= await new ConnectionFactory
         {
-            Uri = new Uri(rabbit.Value.ConnectionString!),
+            Uri = new Uri(options.ConnectionString!),
             ClientProvidedName = "provisioning-consumer-retry",
             AutomaticRecoveryEnabled = true,
-        }.CreateConnectionAsync(cancellationToken).ConfigureAwait(false);
+        }.CreateConnectionAsync(options.Nodes().Select(node => new AmqpTcpEndpoint(node.Host, node.Port)).ToList(), cancellationToken).ConfigureAwait(false);
         _channel = await _connection.CreateChannelAsync(
             new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true), cancellationToken).ConfigureAwait(false);
 
@@ -133,14 +134,30 @@ internal sealed partial class RetryParking(
         {
             // Expired messages go through the default exchange straight back to the input queue.
             await _channel.QueueDeclareAsync(RetryOptions.ParkingQueue(input, delay), durable: true, exclusive: false, autoDelete: false,
-                new Dictionary<string, object?>
-                {
-                    ["x-message-ttl"] = (long)delay.TotalMilliseconds,
-                    ["x-dead-letter-exchange"] = "",
-                    ["x-dead-letter-routing-key"] = input,
-                }, cancellationToken: cancellationToken).ConfigureAwait(false);
+                ParkingArguments(delay, input, options.QueueType), cancellationToken: cancellationToken).ConfigureAwait(false);
         }
         return _channel;
+    }
+
+    /// <summary>
+    /// A parking queue's arguments. On quorum queues the expiry must dead-letter at least once (a message expiring during
+    /// a leader change is never lost), which RabbitMQ allows only with <c>overflow=reject-publish</c>.
+    /// </summary>
+    internal static Dictionary<string, object?> ParkingArguments(TimeSpan delay, string inputQueue, QueueType queueType)
+    {
+        var arguments = new Dictionary<string, object?>
+        {
+            ["x-message-ttl"] = (long)delay.TotalMilliseconds,
+            ["x-dead-letter-exchange"] = "",
+            ["x-dead-letter-routing-key"] = inputQueue,
+        };
+        if (queueType == QueueType.Quorum)
+        {
+            arguments["x-queue-type"] = "quorum";
+            arguments["x-dead-letter-strategy"] = "at-least-once";
+            arguments["x-overflow"] = "reject-publish";
+        }
+        return arguments;
     }
 
     public async ValueTask DisposeAsync()
