@@ -16,6 +16,6 @@ internal static partial class ConsumerLog
     public static partial void PlaceholderDepartments(ILogger logger, string userId, string corpId, string departmentIds);
 
     [LoggerMessage(EventId = 2001, Level = LogLevel.Warning,
-        Message = "Member {UserId} not created in corp {CorpId} (request {RequestId}): {Reason}, errcode {ErrCode} {ErrMsg} {FieldErrors}")]
-    public static partial void MemberFailed(ILogger logger, string userId, string corpId, Guid requestId, string reason, int? errCode, string? errMsg, string fieldErrors);
+        Message = "Member {UserId} not created in corp {CorpId} (request {RequestId}): {Reason}: {Detail}")]
+    public static partial void MemberFailed(ILogger logger, string userId, string corpId, Guid requestId, string reason, string detail);
 }

@@ -1,6 +1,7 @@
 using MassTransit;
 using Microsoft.Extensions.Options;
 using Provisioning.Consumer.Idempotency;
+using Provisioning.Consumer.Messaging;
 using Provisioning.Consumer.WeCom;
 using Provisioning.Contracts;
 
@@ -10,6 +11,7 @@ namespace Provisioning.Consumer.Consumers;
 /// validate → idempotency → WeCom → record → publish, exactly one outcome per request. A duplicate of an ended request
 /// gets the stored outcome again; one in progress elsewhere waits for it. Transient failures are retried in process
 /// (<see cref="TransientRetry"/>), then thrown for the endpoint to park (<see cref="CreateMemberConsumerDefinition"/>).
+/// A command whose enterprise is paused goes back to its lane (<see cref="CorpLanes"/>).
 /// </summary>
 internal sealed class CreateMemberConsumer(
     CorpDirectory corps,
@@ -19,9 +21,23 @@ internal sealed class CreateMemberConsumer(
     TransientRetry retry,
     OutcomePublisher outcomes,
     WeComAvailability availability,
+    CorpLanes lanes,
     TimeProvider timeProvider) : IConsumer<CreateMember>
 {
     public async Task Consume(ConsumeContext<CreateMember> context)
+    {
+        try
+        {
+            await ConsumeAsync(context).ConfigureAwait(false);
+        }
+        catch (CorpPausedException paused)
+        {
+            // Not an attempt and not a failure: back to the tail of its lane, which stops consuming while the pause lasts.
+            await lanes.HoldAsync(context, paused.CorpId).ConfigureAwait(false);
+        }
+    }
+
+    async Task ConsumeAsync(ConsumeContext<CreateMember> context)
     {
         var command = context.Message;
         var cancellationToken = context.CancellationToken;

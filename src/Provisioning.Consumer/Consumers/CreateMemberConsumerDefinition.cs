@@ -30,9 +30,8 @@ internal sealed class CreateMemberConsumerDefinition : ConsumerDefinition<Create
             rabbit.PrefetchCount = 2 * _limits.ConcurrentCalls;
         HostileInput.Configure(endpointConfigurator, _options);
 
-        // What the consumer's in-process retries could not heal is parked for a delayed retry, or dead-lettered; a
-        // command of a paused enterprise goes back to its lane. Validation failures and business rejections never get
-        // here: they are published outcomes, not exceptions.
+        // What the consumer's in-process retries could not heal is parked for a delayed retry, or dead-lettered.
+        // Validation failures and business rejections never get here: they are published outcomes, not exceptions.
         if (_parking is not null)
             endpointConfigurator.UseFilter(_parking);
 

@@ -57,7 +57,9 @@ internal sealed class OutcomePublisher(ProvisioningInstrumentation instrumentati
     {
         await context.Publish(failed, context.CancellationToken).ConfigureAwait(false);
         instrumentation.MemberFailed(failed.CorpId, failed.Reason, failed.ErrCode);
-        ConsumerLog.MemberFailed(logger, failed.UserId, failed.CorpId, failed.RequestId, failed.Reason, failed.ErrCode, failed.ErrMsg,
-            string.Join("; ", failed.Errors.Select(e => $"{e.Field}: {e.Message}")));
+        var detail = failed.ErrCode is { } code
+            ? $"errcode {code} {failed.ErrMsg}"
+            : string.Join("; ", failed.Errors.Select(e => $"{e.Field}: {e.Message}").Prepend(failed.ErrMsg).OfType<string>());
+        ConsumerLog.MemberFailed(logger, failed.UserId, failed.CorpId, failed.RequestId, failed.Reason, detail);
     }
 }

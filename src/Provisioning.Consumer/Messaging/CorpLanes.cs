@@ -16,6 +16,7 @@ internal sealed partial class CorpLanes(
     CorpDirectory corps,
     WeComAvailability availability,
     IOptions<ConsumerOptions> consumer,
+    RetryParking parking,
     TimeProvider time,
     ILogger<CorpLanes> logger) : BackgroundService, IReceiveEndpointObserver
 {
@@ -45,27 +46,52 @@ internal sealed partial class CorpLanes(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // A pause stops its lane at once (a command that met it is being held meanwhile); the polling below restarts a
+        // lane when a probe is due or the pause has ended, and catches up with anything missed.
+        availability.Paused += corpId =>
+        {
+            if (_byQueue.TryGetValue(QueueOf(corpId), out var lane))
+                Reconcile(lane, stoppingToken);
+        };
         while (!stoppingToken.IsCancellationRequested)
         {
             foreach (var lane in _byQueue.Values)
-            {
-                if (lane.Endpoint is not { } endpoint || !lane.Transition.IsCompleted)
-                    continue;
-                var held = availability.IsHeld(lane.CorpId);
-                if (held && lane.Consuming)
-                {
-                    lane.Consuming = false;
-                    LogHeld(logger, lane.CorpId);
-                    lane.Transition = Task.Run(() => endpoint.Stop(stoppingToken), CancellationToken.None);
-                }
-                else if (!held && !lane.Consuming)
-                {
-                    lane.Consuming = true;
-                    LogResumed(logger, lane.CorpId);
-                    lane.Transition = Task.Run(() => endpoint.Start(stoppingToken).Ready, CancellationToken.None);
-                }
-            }
+                Reconcile(lane, stoppingToken);
             await Task.Delay(CheckInterval, time, stoppingToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Puts a command of a paused enterprise back at the tail of its lane (unchanged, not an attempt) and makes sure
+    /// the lane stops consuming, so the command does not come straight back.
+    /// </summary>
+    public async Task HoldAsync(ConsumeContext context, string corpId)
+    {
+        await parking.HoldAsync(context.ReceiveContext, QueueOf(corpId), context.CancellationToken).ConfigureAwait(false);
+        if (_byQueue.TryGetValue(QueueOf(corpId), out var lane))
+            Reconcile(lane, CancellationToken.None);
+    }
+
+    void Reconcile(Lane lane, CancellationToken cancellationToken)
+    {
+        lock (lane)
+        {
+            if (lane.Endpoint is not { } endpoint || !lane.Transition.IsCompleted)
+                return;
+            var held = availability.IsHeld(lane.CorpId);
+            if (held && lane.Consuming)
+            {
+                lane.Consuming = false;
+                LogHeld(logger, lane.CorpId);
+                // Not on the caller's thread: stopping waits for the lane's deliveries, and the caller may be one of them.
+                lane.Transition = Task.Run(() => endpoint.Stop(cancellationToken), CancellationToken.None);
+            }
+            else if (!held && !lane.Consuming)
+            {
+                lane.Consuming = true;
+                LogResumed(logger, lane.CorpId);
+                lane.Transition = Task.Run(() => endpoint.Start(cancellationToken).Ready, CancellationToken.None);
+            }
         }
     }
 
@@ -82,10 +108,11 @@ internal sealed partial class CorpLanes(
 
     Task IReceiveEndpointObserver.Faulted(ReceiveEndpointFaulted faulted) => Task.CompletedTask;
 
-    [LoggerMessage(EventId = 1220, Level = LogLevel.Warning,
+    // Debug: a pause and its end are logged by WeComAvailability; the lane stops and starts again for every probe.
+    [LoggerMessage(EventId = 1220, Level = LogLevel.Debug,
         Message = "Lane of corp {CorpId} stops consuming while the corp is paused: its commands wait in the broker; other corps go on")]
     static partial void LogHeld(ILogger logger, string corpId);
 
-    [LoggerMessage(EventId = 1221, Level = LogLevel.Information, Message = "Lane of corp {CorpId} consumes again (probe due or corp resumed)")]
+    [LoggerMessage(EventId = 1221, Level = LogLevel.Debug, Message = "Lane of corp {CorpId} consumes again (probe due or corp resumed)")]
     static partial void LogResumed(ILogger logger, string corpId);
 }

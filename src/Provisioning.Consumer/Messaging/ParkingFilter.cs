@@ -14,7 +14,6 @@ namespace Provisioning.Consumer.Messaging;
 /// </summary>
 internal sealed partial class ParkingFilter(
     RetryParking parking,
-    CorpLanes lanes,
     IServiceProvider services,
     CorpDirectory corps,
     ProvisioningInstrumentation instrumentation,
@@ -27,13 +26,6 @@ internal sealed partial class ParkingFilter(
         try
         {
             await next.Send(context).ConfigureAwait(false);
-        }
-        catch (CorpPausedException paused) when (context.TryGetMessage<CreateMember>(out var message))
-        {
-            // Not an attempt and not a failure: back to the tail of its lane, which stops consuming while the pause lasts.
-            await parking.HoldAsync(context.ReceiveContext, lanes.QueueOf(paused.CorpId), context.CancellationToken).ConfigureAwait(false);
-            await context.NotifyConsumed(message, Stopwatch.GetElapsedTime(started), nameof(ParkingFilter)).ConfigureAwait(false);
-            LogHeld(logger, message.Message.UserId, message.Message.RequestId, paused.CorpId);
         }
         catch (Exception ex) when (ex is WeComTransientException or StoreUnavailableException && context.TryGetMessage<CreateMember>(out var message))
         {
@@ -74,10 +66,6 @@ internal sealed partial class ParkingFilter(
     [LoggerMessage(EventId = 2100, Level = LogLevel.Warning,
         Message = "Member {UserId} (request {RequestId}) parked for {Delay} (retry tier {Tier}) after: {Reason}")]
     static partial void LogParked(ILogger logger, string userId, Guid requestId, TimeSpan delay, int tier, string reason);
-
-    [LoggerMessage(EventId = 2102, Level = LogLevel.Debug,
-        Message = "Member {UserId} (request {RequestId}) goes back to the lane of corp {CorpId}, which is paused")]
-    static partial void LogHeld(ILogger logger, string userId, Guid requestId, string corpId);
 
     [LoggerMessage(EventId = 2101, Level = LogLevel.Error,
         Message = "Member {UserId} (request {RequestId}) exhausted its {Tiers} retry tiers and goes to the error queue: {Reason}")]

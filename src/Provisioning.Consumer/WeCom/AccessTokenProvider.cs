@@ -53,7 +53,12 @@ internal sealed partial class AccessTokenProvider(
             var result = await tokenClient.GetTokenAsync(corpId, corps.SecretOf(corpId), cancellationToken).ConfigureAwait(false);
             if (!result.IsOk || string.IsNullOrEmpty(result.Response?.AccessToken) || result.Response.ExpiresIn <= 0)
             {
-                LogRefreshFailed(logger, corpId, result.ErrCode, result.ErrMsg);
+                // A configuration error pauses the enterprise, and the pause logs its cause once (WeComAvailability): here
+                // only at debug level, or every probe would log it again.
+                if (result.Class == WeComErrorClass.Transient)
+                    LogRefreshFailed(logger, corpId, result.ErrCode, result.ErrMsg);
+                else
+                    LogRefreshRefused(logger, corpId, result.ErrCode, result.ErrMsg);
                 // A token that has not expired yet still works while WeCom is only busy.
                 if (result.Class == WeComErrorClass.Transient && cached is not null && now < cached.ExpiresAt)
                     return cached.Value;
@@ -88,6 +93,9 @@ internal sealed partial class AccessTokenProvider(
 
     [LoggerMessage(EventId = 1001, Level = LogLevel.Warning, Message = "Access token for corp {CorpId} could not be refreshed: errcode {ErrCode}, {ErrMsg}")]
     static partial void LogRefreshFailed(ILogger logger, string corpId, int? errCode, string? errMsg);
+
+    [LoggerMessage(EventId = 1003, Level = LogLevel.Debug, Message = "Access token for corp {CorpId} refused: errcode {ErrCode}, {ErrMsg}")]
+    static partial void LogRefreshRefused(ILogger logger, string corpId, int? errCode, string? errMsg);
 
     [LoggerMessage(EventId = 1002, Level = LogLevel.Information, Message = "Access token for corp {CorpId} was rejected by WeCom and is discarded")]
     static partial void LogInvalidated(ILogger logger, string corpId);

@@ -37,6 +37,9 @@ internal sealed partial class WeComAvailability(IOptions<WeComLimitsOptions> opt
 
     readonly ConcurrentDictionary<string, CorpState> _corps = new(StringComparer.Ordinal);
 
+    /// <summary>Raised with the corp id when an enterprise pauses, or a probe fails: its lane stops at once.</summary>
+    public event Action<string>? Paused;
+
     public IReadOnlyList<Pause> Pauses()
     {
         var pauses = new List<Pause>();
@@ -100,6 +103,7 @@ internal sealed partial class WeComAvailability(IOptions<WeComLimitsOptions> opt
     {
         var state = _corps.GetOrAdd(corpId, _ => new CorpState());
         var now = time.GetUtcNow();
+        bool paused;
         lock (state)
         {
             switch (errorClass)
@@ -125,7 +129,10 @@ internal sealed partial class WeComAvailability(IOptions<WeComLimitsOptions> opt
                     }
                     break;
             }
+            paused = state.Cause is not null;
         }
+        if (paused)
+            Paused?.Invoke(corpId);
     }
 
     void PauseLocked(string corpId, CorpState state, DateTimeOffset now, string cause)

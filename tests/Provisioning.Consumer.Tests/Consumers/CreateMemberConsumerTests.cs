@@ -7,6 +7,7 @@ using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Options;
 using Provisioning.Consumer.Consumers;
 using Provisioning.Consumer.Idempotency;
+using Provisioning.Consumer.Messaging;
 using Provisioning.Consumer.Telemetry;
 using Provisioning.Consumer.Tests.Idempotency;
 using Provisioning.Consumer.WeCom;
@@ -35,6 +36,11 @@ public sealed class CreateMemberConsumerTests : IAsyncLifetime
         services.AddSingleton<TransientRetry>();
         services.AddSingleton(Options.Create(new WeComLimitsOptions()));
         services.AddSingleton<WeComAvailability>();
+        // Lanes and parking are the broker's side; these tests never pause an enterprise, so neither is ever used here.
+        services.AddSingleton(Options.Create(new RabbitMqOptions { ConnectionString = "amqp://localhost" }));
+        services.AddSingleton(Options.Create(new RetryOptions()));
+        services.AddSingleton<RetryParking>();
+        services.AddSingleton<CorpLanes>();
         services.AddLogging();
         services.AddSingleton(Options.Create(new IdempotencyOptions { SqlitePath = _database, LeaseDuration = TimeSpan.FromSeconds(5) }));
         services.AddSingleton<SqliteIdempotencyStore>();

@@ -57,6 +57,7 @@ internal sealed class ChaosRun(TestBroker broker, Simulator simulator, ITestOutp
         }
 
         var environment = ConsumerProcess.EnvironmentFor(broker, simulator, ConsumerSettings);
+        environment["Logging__LogLevel__Default"] = "Information";
         var consumers = new[] { await ConsumerProcess.StartAsync(broker, simulator, ConsumerSettings), await ConsumerProcess.StartAsync(broker, simulator, ConsumerSettings) };
         try
         {
@@ -71,17 +72,26 @@ internal sealed class ChaosRun(TestBroker broker, Simulator simulator, ITestOutp
 
             // Chaos until every person exists in WeCom.
             var kills = 0;
+            var pastOutput = new List<string>();
             var halfwayDone = false;
             var chaosEnded = Stopwatch.GetTimestamp();
             var deadline = DateTime.UtcNow.AddMinutes(4);
             while ((await simulator.LedgerAsync()).Members.Count < Commands)
             {
                 if (DateTime.UtcNow > deadline)
-                    throw new TimeoutException($"Only {(await simulator.LedgerAsync()).Members.Count} of {Commands} members after 4 minutes of chaos.\n{consumers[0].Output}\n{consumers[1].Output}");
+                {
+                    var members = (await simulator.LedgerAsync()).Members.Select(m => m.UserId.ToLowerInvariant()).ToHashSet();
+                    var missing = commands.Where(c => !members.Contains(c.UserId.ToLowerInvariant())).Take(5).Select(c => $"{c.UserId} {c.RequestId}");
+                    var problems = pastOutput.Append(consumers[0].Output).Append(consumers[1].Output)
+                        .SelectMany(o => o.Split('\n')).Where(l => l.StartsWith("fail", StringComparison.Ordinal) || l.StartsWith("warn", StringComparison.Ordinal)).Distinct().Take(60);
+                    throw new TimeoutException($"Only {members.Count} of {Commands} members after 4 minutes of chaos; missing: {string.Join(", ", missing)}; " +
+                        $"error queue: {await broker.ReadyCountAsync("create-member_error")}\n{string.Join('\n', problems)}");
+                }
                 await Task.Delay(KillEvery);
                 var victim = kills % 2;
                 consumers[victim].Kill();
                 await consumers[victim].DisposeAsync();
+                pastOutput.Add(consumers[victim].Output);
                 consumers[victim] = ConsumerProcess.Launch(environment);
                 kills++;
                 if (!halfwayDone && (await simulator.LedgerAsync()).Members.Count >= Commands / 2)
