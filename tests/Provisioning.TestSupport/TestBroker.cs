@@ -30,10 +30,7 @@ public sealed class TestBroker : IAsyncDisposable
 
     public string VirtualHost { get; }
 
-    public Uri AmqpUri => AmqpUriOf(Node);
-
-    /// <summary>This virtual host on another node of the same cluster.</summary>
-    public Uri AmqpUriOf(BrokerNode node) => new($"amqp://guest:guest@{node.Host}:{node.AmqpPort}/{VirtualHost}");
+    public Uri AmqpUri => new($"amqp://guest:guest@{Node.Host}:{Node.AmqpPort}/{VirtualHost}");
 
     public static async Task<TestBroker> CreateAsync(BrokerNode? node = null, string prefix = "test")
     {

@@ -27,8 +27,8 @@ internal sealed class ChaosRun(TestBroker broker, Simulator simulator, ITestOutp
 {
     const string OutcomeQueue = "chaos-outcomes";
 
-    /// <summary>Where the test publishes and reads outcomes (a node that stays up).</summary>
-    public Uri ClientUri { get; init; } = broker.AmqpUri;
+    /// <summary>Every node the test may publish to and read outcomes from: its connection recovers to another one.</summary>
+    public IReadOnlyList<BrokerNode> ClientNodes { get; init; } = [broker.Node];
 
     public bool Quorum { get; init; }
 
@@ -46,7 +46,8 @@ internal sealed class ChaosRun(TestBroker broker, Simulator simulator, ITestOutp
     public async Task<ChaosFigures> RunAsync()
     {
         var started = Stopwatch.GetTimestamp();
-        await using var connection = await new ConnectionFactory { Uri = ClientUri, AutomaticRecoveryEnabled = true }.CreateConnectionAsync();
+        await using var connection = await new ConnectionFactory { Uri = broker.AmqpUri, AutomaticRecoveryEnabled = true, NetworkRecoveryInterval = TimeSpan.FromSeconds(1) }
+            .CreateConnectionAsync(ClientNodes.Select(node => new AmqpTcpEndpoint(node.Host, node.AmqpPort)).ToList());
         await using var channel = await connection.CreateChannelAsync(new CreateChannelOptions(true, true));
         await channel.QueueDeclareAsync(OutcomeQueue, durable: true, exclusive: false, autoDelete: false,
             Quorum ? new Dictionary<string, object?> { ["x-queue-type"] = "quorum" } : null);
@@ -111,7 +112,17 @@ internal sealed class ChaosRun(TestBroker broker, Simulator simulator, ITestOutp
             var drainDeadline = DateTime.UtcNow.AddMinutes(2);
             while (commands.Any(c => !kinds.ContainsKey(c.RequestId)) && DateTime.UtcNow < drainDeadline)
             {
-                var result = await channel.BasicGetAsync(OutcomeQueue, autoAck: true);
+                BasicGetResult? result;
+                try
+                {
+                    result = await channel.BasicGetAsync(OutcomeQueue, autoAck: true);
+                }
+                catch (Exception ex) when (ex is RabbitMQ.Client.Exceptions.AlreadyClosedException or RabbitMQ.Client.Exceptions.OperationInterruptedException)
+                {
+                    // The node this connection was on was the one killed: it recovers to another node.
+                    await Task.Delay(500);
+                    continue;
+                }
                 if (result is null)
                 {
                     await Task.Delay(100);

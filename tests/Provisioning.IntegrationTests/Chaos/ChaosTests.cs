@@ -96,8 +96,8 @@ public sealed class ChaosTests(ITestOutputHelper output)
         {
             var figures = await new ChaosRun(broker, simulator, output)
             {
-                // The test's own connection stays on a node that is not killed.
-                ClientUri = broker.AmqpUriOf(nodes[2]),
+                // The test's own connection fails over like the consumers' when its node is the one killed.
+                ClientNodes = nodes,
                 Quorum = true,
                 // A consumer that first tries the dead node waits for MassTransit's reconnect delay: give each one time to work.
                 KillEvery = TimeSpan.FromSeconds(5),
