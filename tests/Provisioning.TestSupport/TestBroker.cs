@@ -53,23 +53,18 @@ public sealed class TestBroker : IAsyncDisposable
     }
 
     /// <summary>How many consumers a queue has now (0 while it does not exist).</summary>
-    public async Task<int> ConsumerCountAsync(string queue)
-    {
-        using var response = await _management.GetAsync($"queues/{VirtualHost}/{Uri.EscapeDataString(queue)}");
-        if (!response.IsSuccessStatusCode)
-            return 0;
-        var json = await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>();
-        return json.TryGetProperty("consumers", out var consumers) ? consumers.GetInt32() : 0;
-    }
+    public async Task<int> ConsumerCountAsync(string queue) => (int)await QueueCounterAsync(queue, "consumers");
 
     /// <summary>How many messages a queue holds ready (not handed to a consumer), from the management API (0 while it does not exist).</summary>
-    public async Task<long> ReadyCountAsync(string queue)
+    public Task<long> ReadyCountAsync(string queue) => QueueCounterAsync(queue, "messages_ready");
+
+    async Task<long> QueueCounterAsync(string queue, string counter)
     {
         using var response = await _management.GetAsync($"queues/{VirtualHost}/{Uri.EscapeDataString(queue)}");
         if (!response.IsSuccessStatusCode)
             return 0;
         var json = await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>();
-        return json.TryGetProperty("messages_ready", out var ready) ? ready.GetInt64() : 0;
+        return json.TryGetProperty(counter, out var value) ? value.GetInt64() : 0;
     }
 
     /// <summary>The node that leads a queue (a quorum queue's leader, a classic queue's home node).</summary>

@@ -14,7 +14,7 @@ namespace Provisioning.Consumer.Consumers;
 /// A command whose enterprise is paused goes back to its lane (<see cref="CorpLanes"/>).
 /// </summary>
 internal sealed class CreateMemberConsumer(
-    CorpDirectory corps,
+    CommandScreen screen,
     IIdempotencyStore store,
     IOptions<IdempotencyOptions> idempotency,
     MemberProvisioner provisioner,
@@ -39,20 +39,10 @@ internal sealed class CreateMemberConsumer(
 
     async Task ConsumeAsync(ConsumeContext<CreateMember> context)
     {
+        if (await screen.ScreenAsync(context).ConfigureAwait(false) is not { } corpId)
+            return;
         var command = context.Message;
         var cancellationToken = context.CancellationToken;
-        if (!corps.TryResolve(command.CorpId, out var corpId))
-        {
-            await outcomes.PublishAsync(context, new MemberOutcomes(command, 1, timeProvider.GetUtcNow()).UnknownCorp()).ConfigureAwait(false);
-            return;
-        }
-        var errors = CreateMemberValidator.Validate(command);
-        if (errors.Count > 0)
-        {
-            // Validation is pure: a duplicate gets the same answer without the store.
-            await outcomes.PublishAsync(context, new MemberOutcomes(command, 1, timeProvider.GetUtcNow()).Invalid(corpId, errors)).ConfigureAwait(false);
-            return;
-        }
 
         // Its enterprise was paused after this command was routed: back to the lane, unclaimed and unattempted.
         if (availability.IsHeld(corpId))

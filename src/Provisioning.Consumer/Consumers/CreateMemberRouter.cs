@@ -1,6 +1,5 @@
 using MassTransit;
 using Provisioning.Consumer.Messaging;
-using Provisioning.Consumer.WeCom;
 using Provisioning.Contracts;
 
 namespace Provisioning.Consumer.Consumers;
@@ -10,23 +9,12 @@ namespace Provisioning.Consumer.Consumers;
 /// other command in its enterprise's lane (<see cref="CorpLanes"/>), where <see cref="CreateMemberConsumer"/> takes it.
 /// One enterprise's pause or backlog then never holds up another's commands.
 /// </summary>
-internal sealed class CreateMemberRouter(CorpDirectory corps, CorpLanes lanes, OutcomePublisher outcomes, TimeProvider timeProvider)
-    : IConsumer<CreateMember>
+internal sealed class CreateMemberRouter(CommandScreen screen, CorpLanes lanes) : IConsumer<CreateMember>
 {
     public async Task Consume(ConsumeContext<CreateMember> context)
     {
-        var command = context.Message;
-        if (!corps.TryResolve(command.CorpId, out var corpId))
-        {
-            await outcomes.PublishAsync(context, new MemberOutcomes(command, 1, timeProvider.GetUtcNow()).UnknownCorp()).ConfigureAwait(false);
+        if (await screen.ScreenAsync(context).ConfigureAwait(false) is not { } corpId)
             return;
-        }
-        var errors = CreateMemberValidator.Validate(command);
-        if (errors.Count > 0)
-        {
-            await outcomes.PublishAsync(context, new MemberOutcomes(command, 1, timeProvider.GetUtcNow()).Invalid(corpId, errors)).ConfigureAwait(false);
-            return;
-        }
 
         // The retry tier is a transport header set when the command was parked: it must survive the move.
         var tier = RetryParking.TierOf(context.ReceiveContext);

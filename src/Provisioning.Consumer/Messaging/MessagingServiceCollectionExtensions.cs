@@ -37,6 +37,7 @@ internal static class MessagingServiceCollectionExtensions
         services.AddScoped<MemberProvisioner>();
         services.AddSingleton<TransientRetry>();
         services.AddSingleton<OutcomePublisher>();
+        services.AddSingleton<CommandScreen>();
         services.AddMassTransit(bus =>
         {
             bus.DisableUsageTelemetry();

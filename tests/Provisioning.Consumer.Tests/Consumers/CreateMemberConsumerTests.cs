@@ -33,6 +33,7 @@ public sealed class CreateMemberConsumerTests : IAsyncLifetime
         services.AddScoped<ExistingMemberReconciler>();
         services.AddScoped<MemberProvisioner>();
         services.AddSingleton<OutcomePublisher>();
+        services.AddSingleton<CommandScreen>();
         services.AddSingleton<TransientRetry>();
         services.AddSingleton(Options.Create(new WeComLimitsOptions()));
         services.AddSingleton<WeComAvailability>();
