@@ -48,10 +48,11 @@ internal sealed class ConsumerHost : IAsyncDisposable
         builder.AddProvisioningConsumer();
         var host = builder.Build();
         await host.StartAsync();
-        // The host does not wait for the broker (an unreachable one must not stop the service): the tests do.
-        var status = await host.Services.GetRequiredService<IBusControl>().WaitForHealthStatus(BusHealthStatus.Healthy, TimeSpan.FromSeconds(30));
-        if (status != BusHealthStatus.Healthy)
-            throw new InvalidOperationException($"The consumer's bus is {status} 30 s after start-up.");
+        // The host does not wait for the broker (an unreachable one must not stop the service): the tests do. A lane
+        // stopped for a paused enterprise makes the bus "degraded", which is connected all the same.
+        var bus = host.Services.GetRequiredService<IBusControl>();
+        await Wait.Until(() => Task.FromResult(bus.CheckHealth().Status != BusHealthStatus.Unhealthy), TimeSpan.FromSeconds(30),
+            "the consumer's bus to connect");
         return new ConsumerHost(host, logs, database);
     }
 
