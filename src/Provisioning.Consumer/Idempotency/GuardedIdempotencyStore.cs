@@ -4,13 +4,10 @@ namespace Provisioning.Consumer.Idempotency;
 
 /// <summary>
 /// Wraps the configured store: every database, I/O or time-out failure becomes a <see cref="StoreUnavailableException"/>
-/// (one exception type for the retry and parking policy), and the last failure is kept for readiness.
+/// (one exception type for the retry and parking policy).
 /// </summary>
-internal sealed class GuardedIdempotencyStore(IIdempotencyStore inner, TimeProvider time) : IIdempotencyStore
+internal sealed class GuardedIdempotencyStore(IIdempotencyStore inner) : IIdempotencyStore
 {
-    /// <summary>The last failure, cleared by the next success: (when, what).</summary>
-    public (DateTimeOffset At, string Reason)? LastFailure { get; private set; }
-
     public Task<IdempotencyClaim> TryBeginAsync(IdempotencyKey key, string userId, string owner, TimeSpan lease, CancellationToken cancellationToken) =>
         Guard("claim", () => inner.TryBeginAsync(key, userId, owner, lease, cancellationToken), cancellationToken);
 
@@ -26,19 +23,15 @@ internal sealed class GuardedIdempotencyStore(IIdempotencyStore inner, TimeProvi
     public Task PingAsync(CancellationToken cancellationToken) =>
         Guard("ping", async () => { await inner.PingAsync(cancellationToken).ConfigureAwait(false); return true; }, cancellationToken);
 
-    async Task<T> Guard<T>(string operation, Func<Task<T>> call, CancellationToken cancellationToken)
+    static async Task<T> Guard<T>(string operation, Func<Task<T>> call, CancellationToken cancellationToken)
     {
         try
         {
-            var result = await call().ConfigureAwait(false);
-            LastFailure = null;
-            return result;
+            return await call().ConfigureAwait(false);
         }
         catch (Exception ex) when (IsUnavailable(ex, cancellationToken))
         {
-            var failure = new StoreUnavailableException(operation, ex);
-            LastFailure = (time.GetUtcNow(), failure.Message);
-            throw failure;
+            throw new StoreUnavailableException(operation, ex);
         }
     }
 

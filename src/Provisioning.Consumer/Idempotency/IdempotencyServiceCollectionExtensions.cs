@@ -20,8 +20,7 @@ internal static class IdempotencyServiceCollectionExtensions
                 IdempotencyProvider.Postgres => ActivatorUtilities.CreateInstance<PostgresIdempotencyStore>(provider),
                 IdempotencyProvider.None => new NoIdempotencyStore(),
                 _ => ActivatorUtilities.CreateInstance<SqliteIdempotencyStore>(provider),
-            },
-            provider.GetRequiredService<TimeProvider>()));
+            }));
         services.AddSingleton<IIdempotencyStore>(provider => provider.GetRequiredService<GuardedIdempotencyStore>());
         services.AddHealthChecks().AddCheck<IdempotencyStoreHealthCheck>("idempotency-store", tags: ["ready"], timeout: TimeSpan.FromSeconds(5));
         services.AddHostedService<IdempotencyCleanupService>();

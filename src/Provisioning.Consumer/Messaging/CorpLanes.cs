@@ -41,9 +41,6 @@ internal sealed partial class CorpLanes(
 
     public string QueueOf(string corpId) => QueueName(consumer.Value.QueueName, corpId);
 
-    /// <summary>Whether the lane of an enterprise is consuming now (false while it is held).</summary>
-    public bool IsConsuming(string corpId) => _byQueue.TryGetValue(QueueOf(corpId), out var lane) && lane.Consuming;
-
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         // A pause stops its lane at once (a command that met it is being held meanwhile); the polling below restarts a

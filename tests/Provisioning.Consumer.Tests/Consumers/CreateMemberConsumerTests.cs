@@ -46,7 +46,7 @@ public sealed class CreateMemberConsumerTests : IAsyncLifetime
         services.AddSingleton(Options.Create(new IdempotencyOptions { SqlitePath = _database, LeaseDuration = TimeSpan.FromSeconds(5) }));
         services.AddSingleton<SqliteIdempotencyStore>();
         services.AddSingleton(provider => new FlakyStore(provider.GetRequiredService<SqliteIdempotencyStore>()));
-        services.AddSingleton<IIdempotencyStore>(provider => new GuardedIdempotencyStore(provider.GetRequiredService<FlakyStore>(), TimeProvider.System));
+        services.AddSingleton<IIdempotencyStore>(provider => new GuardedIdempotencyStore(provider.GetRequiredService<FlakyStore>()));
         services.AddSingleton<ProvisioningInstrumentation>();
         services.AddSingleton(Options.Create(new ConsumerOptions { RetryLimit = 2, RetryMinInterval = TimeSpan.Zero, RetryMaxInterval = TimeSpan.Zero }));
         services.AddMassTransitTestHarness(bus => bus.AddConsumer<CreateMemberConsumer, CreateMemberConsumerDefinition>());
