@@ -28,12 +28,6 @@ internal sealed class BaselineConsumer : IConsumer<CreateMember>
                 e.Consumer<BaselineConsumer>();
             });
         });
-        await bus.StartAsync().ConfigureAwait(false);
-        var stop = new TaskCompletionSource();
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => stop.TrySetResult();
-        Console.CancelKeyPress += (_, _) => stop.TrySetResult();
-        await stop.Task.ConfigureAwait(false);
-        await bus.StopAsync().ConfigureAwait(false);
-        return 0;
+        return await ProcessHost.RunUntilExitAsync(bus).ConfigureAwait(false);
     }
 }

@@ -10,20 +10,13 @@ internal sealed class ConsumerProcesses : IAsyncDisposable
     /// <summary>What the processes printed (for the report of a process that died).</summary>
     public string Output => string.Join('\n', _processes.SelectMany(p => p.Output.Split('\n')).TakeLast(60));
 
-    public async Task StartAsync(TestBroker broker, int count, bool baseline, Dictionary<string, string> settings)
+    /// <summary>Launches <paramref name="count"/> processes and waits until the broker shows them on create-member.</summary>
+    public async Task StartAsync(TestBroker broker, int count, Func<ConsumerProcess> launch)
     {
+        var before = await broker.ConsumerCountAsync("create-member").ConfigureAwait(false);
         for (var i = 0; i < count; i++)
-        {
-            _processes.Add(baseline
-                ? ConsumerProcess.Launch(Path.Combine(AppContext.BaseDirectory, "Provisioning.Benchmark.dll"), ["baseline-consumer", broker.AmqpUri.ToString()],
-                    AppContext.BaseDirectory, [])
-                : ConsumerProcess.Launch(new Dictionary<string, string>(settings)
-                {
-                    ["ConnectionStrings__RabbitMq"] = broker.AmqpUri.ToString(),
-                    ["Logging__LogLevel__Default"] = "Warning",
-                }));
-        }
-        await Wait.Until(async () => _processes.Any(p => p.HasExited) || await broker.ConsumerCountAsync("create-member").ConfigureAwait(false) >= count,
+            _processes.Add(launch());
+        await Wait.Until(async () => _processes.Any(p => p.HasExited) || await broker.ConsumerCountAsync("create-member").ConfigureAwait(false) >= before + count,
             TimeSpan.FromSeconds(60), "the consumer processes to start").ConfigureAwait(false);
         if (_processes.Any(p => p.HasExited))
             throw new InvalidOperationException("Consumer processes did not start:\n" + Output);

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Globalization;
 using MassTransit;
 using Npgsql;
 using Provisioning.Contracts;
@@ -12,19 +13,25 @@ namespace Provisioning.Benchmark;
 /// <summary>Runs one scenario end to end: publish → consumer(s) → simulator → outcome events, timed per command.</summary>
 internal static class ScenarioRunner
 {
-    const string Corp = Simulator.CorpId;
-
     public static async Task<Result> RunAsync(Scenario scenario, BenchOptions options)
     {
         await using var broker = await TestBroker.CreateAsync(BrokerNode.Default with { Host = options.RabbitHost }, "bench");
-        await using var simulator = await Simulator.StartAsync(new()
+        var corps = Enumerable.Range(0, scenario.Corps).Select(i => i == 0 ? Simulator.CorpId : $"ww-bench-{i + 1}").ToArray();
+        var simulatorSettings = new Dictionary<string, string?>
         {
-            ["Simulator:Faults:LatencyMs"] = scenario.LatencyMs.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        });
+            ["Simulator:Faults:LatencyMs"] = Text(scenario.LatencyMs),
+            ["Simulator:Faults:LatencyJitterMs"] = Text(scenario.JitterMs),
+            ["Simulator:Faults:ConcurrencyLimit"] = Text(scenario.WeComConcurrencyLimit),
+            // WeCom's own limit, so that a breach shows as 45009 answers (lifted rows measure the code, not the allowance).
+            ["Simulator:Faults:PerMinuteLimit"] = Text(scenario.RaisedLimits ? 0 : 10_000),
+        };
+        foreach (var corp in corps.Skip(1))
+            simulatorSettings[$"Simulator:Corps:{corp}"] = "secret-" + corp;
+        await using var simulator = await Simulator.StartAsync(simulatorSettings);
         var database = scenario.Store == "Postgres" ? await CreateDatabaseAsync(options.Postgres!) : null;
         var sqlite = Path.Combine(Path.GetTempPath(), $"bench-{Guid.NewGuid():N}.db");
 
-        var arrivals = new ConcurrentDictionary<Guid, long>();
+        var arrivals = new ConcurrentDictionary<Guid, (long At, string Corp)>();
         var failed = 0;
         await using var connection = await new ConnectionFactory { Uri = broker.AmqpUri }.CreateConnectionAsync();
         await using var channel = await connection.CreateChannelAsync();
@@ -41,86 +48,133 @@ internal static class ScenarioRunner
             if (delivery.Exchange.EndsWith("Failed", StringComparison.Ordinal))
                 Interlocked.Increment(ref failed);
             using var envelope = System.Text.Json.JsonDocument.Parse(delivery.Body);
-            var id = envelope.RootElement.GetProperty("message").GetProperty("requestId").GetGuid();
-            arrivals.TryAdd(id, now);
+            var message = envelope.RootElement.GetProperty("message");
+            arrivals.TryAdd(message.GetProperty("requestId").GetGuid(), (now, message.GetProperty("corpId").GetString() ?? ""));
             return Task.CompletedTask;
         };
         await channel.BasicConsumeAsync(queue, autoAck: true, listener);
 
-        await using var consumers = new ConsumerProcesses();
-        await consumers.StartAsync(broker, scenario.Replicas, scenario.Baseline, new Dictionary<string, string>
+        var settings = new Dictionary<string, string>
         {
+            ["ConnectionStrings__RabbitMq"] = broker.AmqpUri.ToString(),
+            ["Logging__LogLevel__Default"] = "Warning",
             ["WeCom__BaseUrl"] = simulator.BaseUrl.ToString(),
-            ["WeCom__CorpId"] = Corp,
+            ["WeCom__CorpId"] = Simulator.CorpId,
             ["WeCom__CorpSecret"] = simulator.Secret,
             ["Idempotency__Provider"] = scenario.Store,
             ["Idempotency__SqlitePath"] = sqlite,
             ["ConnectionStrings__Idempotency"] = database ?? "",
-            ["WeCom__Limits__CallsPerMinute"] = scenario.RaisedLimits ? "10000000" : "9900",
-        });
+        };
+        if (scenario.RaisedLimits)
+            settings["WeCom__Limits__CallsPerMinute"] = "10000000";
+        foreach (var corp in corps.Skip(1))
+            settings[$"WeCom__Corps__{corp}__CorpSecret"] = "secret-" + corp;
+        foreach (var (key, value) in scenario.Environment ?? new Dictionary<string, string>())
+            settings[key] = value;
+        Func<ConsumerProcess> launch = scenario.Kind switch
+        {
+            ConsumerKind.Bare => () => Comparison(["baseline-consumer", broker.AmqpUri.ToString()]),
+            ConsumerKind.Naive => () => Comparison(["naive-consumer", broker.AmqpUri.ToString(), simulator.BaseUrl.ToString(), Simulator.CorpId, simulator.Secret]),
+            _ => () => ConsumerProcess.Launch(settings),
+        };
+
+        var consumers = new ConsumerProcesses();
         var bus = Bus.Factory.CreateUsingRabbitMq(cfg => cfg.Host(broker.AmqpUri));
         await bus.StartAsync();
-
-        // Warm-up, not measured: JIT, connections, the first access token, the store's schema.
-        var warmUp = Enumerable.Range(0, 50).Select(i => Command(-1 - i)).ToList();
-        await Task.WhenAll(warmUp.Select(c => bus.Publish(c)));
-        var warmDeadline = DateTime.UtcNow.AddSeconds(60);
-        while (warmUp.Any(c => !arrivals.ContainsKey(c.RequestId)) && DateTime.UtcNow < warmDeadline)
-            await Task.Delay(20);
-        arrivals.Clear();
-        failed = 0;
-
-        var cpuBefore = consumers.CpuTime;
         var published = new ConcurrentDictionary<Guid, long>();
-        var started = Stopwatch.GetTimestamp();
-        using (var inFlight = new SemaphoreSlim(100))
+        long started;
+        TimeSpan cpuBefore;
+        if (scenario.Cold)
         {
-            var tasks = new List<Task>(scenario.Commands);
-            for (var i = 0; i < scenario.Commands; i++)
-            {
-                if (scenario.OpenLoopRate > 0)
-                {
-                    var due = started + (long)(i * Stopwatch.Frequency / (double)scenario.OpenLoopRate);
-                    var wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), due);
-                    if (wait > TimeSpan.Zero)
-                        await Task.Delay(wait);
-                }
-                await inFlight.WaitAsync();
-                var command = Command(i);
-                published[command.RequestId] = Stopwatch.GetTimestamp();
-                tasks.Add(bus.Publish(command).ContinueWith(_ => inFlight.Release(), TaskScheduler.Default));
-            }
-            await Task.WhenAll(tasks);
+            // The queues and bindings are the consumer's: one start declares them; then a backlog, then a fresh process.
+            await consumers.StartAsync(broker, 1, launch);
+            await consumers.DisposeAsync();
+            await PublishAsync(bus, scenario, corps, published, 0, Stopwatch.GetTimestamp());
+            consumers = new ConsumerProcesses();
+            started = Stopwatch.GetTimestamp();
+            cpuBefore = TimeSpan.Zero;
+            await consumers.StartAsync(broker, scenario.Replicas, launch);
+        }
+        else
+        {
+            await consumers.StartAsync(broker, scenario.Replicas, launch);
+            // Warm-up, not measured: JIT, connections, the first access token, the store's schema, the concurrency.
+            var warmUp = Enumerable.Range(0, 50 * corps.Length).Select(i => Command(-1 - i, corps)).ToList();
+            await Task.WhenAll(warmUp.Select(c => bus.Publish(c)));
+            await Wait.Until(() => Task.FromResult(warmUp.All(c => arrivals.ContainsKey(c.RequestId))), TimeSpan.FromSeconds(60), "the warm-up's outcomes");
+            arrivals.Clear();
+            failed = 0;
+            cpuBefore = consumers.CpuTime;
+            started = Stopwatch.GetTimestamp();
+            await PublishAsync(bus, scenario, corps, published, scenario.OpenLoopRate, started);
         }
 
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(120 + scenario.Commands / 50.0);
         while (arrivals.Count < scenario.Commands && DateTime.UtcNow < deadline)
             await Task.Delay(50);
+        if (failed > 0)
+            Console.Error.WriteLine($"  {scenario.Name}: {failed} failed; the consumers said:\n{consumers.Output}");
         var cpu = (consumers.CpuTime - cpuBefore).TotalSeconds;
         var rss = consumers.PeakRssMiB;
+        await consumers.DisposeAsync();
         await bus.StopAsync();
+        var ledger = await simulator.LedgerAsync();
         if (database is not null)
             NpgsqlConnection.ClearAllPools();
         File.Delete(sqlite);
 
         var latencies = published.Where(p => arrivals.ContainsKey(p.Key))
-            .Select(p => Stopwatch.GetElapsedTime(p.Value, arrivals[p.Key]).TotalMilliseconds).Order().ToArray();
+            .Select(p => Stopwatch.GetElapsedTime(p.Value, arrivals[p.Key].At).TotalMilliseconds).Order().ToArray();
         if (latencies.Length < scenario.Commands)
             Console.Error.WriteLine($"  {scenario.Name}: only {latencies.Length} of {scenario.Commands} outcomes arrived");
-        var last = arrivals.Values.DefaultIfEmpty(started).Max();
-        var seconds = Stopwatch.GetElapsedTime(started, last).TotalSeconds;
+        var times = arrivals.Values.Select(a => a.At).DefaultIfEmpty(started).ToArray();
+        // A cold drain is timed from its first outcome: the process's own start-up is not the drain's.
+        if (scenario.Cold)
+            started = times.Min();
+        var seconds = Stopwatch.GetElapsedTime(started, times.Max()).TotalSeconds;
+        var firstTen = times.Count(t => Stopwatch.GetElapsedTime(started, t) <= TimeSpan.FromSeconds(10)) / Math.Min(10, seconds);
+        var slowestCorp = arrivals.Values.GroupBy(a => a.Corp)
+            .Select(g => g.Count() / Stopwatch.GetElapsedTime(started, g.Max(a => a.At)).TotalSeconds).DefaultIfEmpty().Min();
         return new Result(scenario, latencies.Length / seconds, Percentile(latencies, 0.50), Percentile(latencies, 0.95),
-            Percentile(latencies, 0.99), latencies.DefaultIfEmpty().Max(), cpu, rss, failed + scenario.Commands - latencies.Length);
+            Percentile(latencies, 0.99), latencies.DefaultIfEmpty().Max(), cpu, rss, failed + scenario.Commands - latencies.Length,
+            slowestCorp, firstTen, ledger.ErrorAnswers.GetValueOrDefault(45009), ledger.ErrorAnswers.GetValueOrDefault(45033));
     }
 
-    static CreateMember Command(int i) => new()
+    static ConsumerProcess Comparison(string[] arguments) =>
+        ConsumerProcess.Launch(Path.Combine(AppContext.BaseDirectory, "Provisioning.Benchmark.dll"), arguments, AppContext.BaseDirectory, []);
+
+    /// <summary>Publishes the scenario's commands, at most 100 unconfirmed at once, at a steady pace if it has one.</summary>
+    static async Task PublishAsync(IBus bus, Scenario scenario, string[] corps, ConcurrentDictionary<Guid, long> published, int rate, long started)
+    {
+        using var inFlight = new SemaphoreSlim(100);
+        var tasks = new List<Task>(scenario.Commands);
+        for (var i = 0; i < scenario.Commands; i++)
+        {
+            if (rate > 0)
+            {
+                var due = started + (long)(i * Stopwatch.Frequency / (double)rate);
+                var wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), due);
+                if (wait > TimeSpan.Zero)
+                    await Task.Delay(wait);
+            }
+            await inFlight.WaitAsync();
+            var command = Command(i, corps);
+            published[command.RequestId] = Stopwatch.GetTimestamp();
+            tasks.Add(bus.Publish(command).ContinueWith(_ => inFlight.Release(), TaskScheduler.Default));
+        }
+        await Task.WhenAll(tasks);
+    }
+
+    static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
+
+    static CreateMember Command(int i, string[] corps) => new()
     {
         RequestId = Guid.NewGuid(),
-        CorpId = Corp,
+        CorpId = corps[Math.Abs(i) % corps.Length],
         UserId = $"bench-{i}-{Guid.NewGuid().ToString("N")[..6]}",
         Name = $"压测成员{i}",
         Mobile = $"1{Random.Shared.NextInt64(3_000_000_000, 9_999_999_999)}",
-        Departments = [new DepartmentMembership { Id = 1 + (i % 5) }],
+        Departments = [new DepartmentMembership { Id = 1 + (Math.Abs(i) % 5) }],
     };
 
     static double Percentile(double[] sorted, double p) =>

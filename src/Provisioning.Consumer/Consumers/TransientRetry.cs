@@ -35,6 +35,12 @@ internal sealed class TransientRetry
                 UseJitter = true,
                 Delay = consumer.RetryMinInterval,
                 MaxDelay = consumer.RetryMaxInterval,
+                // A retry's delay is not service time for the adaptive concurrency.
+                OnRetry = args =>
+                {
+                    PaceSlot.Current?.AddWaited(args.RetryDelay);
+                    return ValueTask.CompletedTask;
+                },
             });
         }
         Pipeline = builder.Build();

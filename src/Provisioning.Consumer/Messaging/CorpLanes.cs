@@ -41,6 +41,9 @@ internal sealed partial class CorpLanes(
 
     public string QueueOf(string corpId) => QueueName(consumer.Value.QueueName, corpId);
 
+    /// <summary>The enterprise whose lane an endpoint's address is, if it is one.</summary>
+    public string? CorpOf(Uri inputAddress) => _byQueue.GetValueOrDefault(inputAddress.AbsolutePath.Split('/')[^1])?.CorpId;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         // A pause stops its lane at once (a command that met it is being held meanwhile); the polling below restarts a

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Provisioning.Consumer.WeCom.Models;
 
 namespace Provisioning.Consumer.WeCom;
@@ -34,6 +35,7 @@ internal sealed class WeComClient(
         for (var attempt = 1; ; attempt++)
         {
             // While the enterprise is paused (a systemic failure), wait here: the command stays queued, unfailed.
+            var waitStarted = Stopwatch.GetTimestamp();
             await availability.WaitAsync(corpId, cancellationToken).ConfigureAwait(false);
             string token;
             try
@@ -46,12 +48,12 @@ internal sealed class WeComClient(
                 return new WeComResult<T> { Class = ex.ErrorClass, ErrCode = ex.ErrCode, ErrMsg = ex.Message };
             }
 
+            await throttle.AcquireAsync(corpId, cancellationToken).ConfigureAwait(false);
+            // Waiting for a probe, a token or the rate limit is not WeCom's latency: the adaptive concurrency leaves it out.
+            PaceSlot.Current?.AddWaited(Stopwatch.GetElapsedTime(waitStarted));
             WeComResult<T> result;
-            using (await throttle.AcquireAsync(corpId, cancellationToken).ConfigureAwait(false))
-            {
-                using var request = createRequest(Uri.EscapeDataString(token));
+            using (var request = createRequest(Uri.EscapeDataString(token)))
                 result = await WeComHttp.SendAsync<T>(http, request, api, WeComCall.Business, logger, cancellationToken).ConfigureAwait(false);
-            }
 
             if (result.Class == WeComErrorClass.TokenInvalid && attempt == 1)
             {

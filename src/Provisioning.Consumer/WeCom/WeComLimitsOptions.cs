@@ -21,10 +21,27 @@ public sealed class WeComLimitsOptions
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00", ErrorMessage = "WeCom:Limits:RateWindow must be between 1 second and 1 hour.")]
     public TimeSpan RateWindow { get; set; } = TimeSpan.FromMinutes(1);
 
-    /// <summary>Business calls in flight per enterprise from this instance (WeCom answers 45033 to too many).</summary>
-    /// <value>The default is 24: enough for WeCom's rate at a 100 ms round trip (167/s × 0.1 s ≈ 17), modest otherwise.</value>
-    [Range(1, 1000, ErrorMessage = "WeCom:Limits:ConcurrentCalls must be between 1 and 1000.")]
-    public int ConcurrentCalls { get; set; } = 24;
+    /// <summary>
+    /// A fixed number of commands (so of WeCom calls) in flight per enterprise from this instance. Unset, the number
+    /// adapts: what the enterprise's rate needs at the latency observed, between <see cref="MinConcurrentCalls"/> and
+    /// <see cref="MaxConcurrentCalls"/>, lower after a 45033 (too many concurrent calls).
+    /// </summary>
+    /// <value>The default is unset (adaptive).</value>
+    [Range(1, 1000, ErrorMessage = "WeCom:Limits:ConcurrentCalls must be between 1 and 1000 (or unset, to adapt).")]
+    public int? ConcurrentCalls { get; set; }
+
+    /// <summary>The fewest commands in flight per enterprise the adaptive concurrency goes down to.</summary>
+    /// <value>The default is 4.</value>
+    [Range(1, 1000, ErrorMessage = "WeCom:Limits:MinConcurrentCalls must be between 1 and 1000.")]
+    public int MinConcurrentCalls { get; set; } = 4;
+
+    /// <summary>The most commands in flight per enterprise the adaptive concurrency goes up to; also each lane's prefetch.</summary>
+    /// <value>The default is 256: WeCom's rate (167/s) at 1.2 s per call, with headroom.</value>
+    [Range(1, 1000, ErrorMessage = "WeCom:Limits:MaxConcurrentCalls must be between 1 and 1000.")]
+    public int MaxConcurrentCalls { get; set; } = 256;
+
+    /// <summary>The most commands of one enterprise this instance has in flight: the fixed setting, else the adaptive maximum.</summary>
+    public int ConcurrencyBound => ConcurrentCalls ?? MaxConcurrentCalls;
 
     /// <summary>How long every call to an enterprise waits after a 45009 (WeCom blocks the rest of the minute).</summary>
     /// <value>The default is 60 seconds.</value>

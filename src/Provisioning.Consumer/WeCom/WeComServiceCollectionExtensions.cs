@@ -17,6 +17,8 @@ internal static class WeComServiceCollectionExtensions
         services.AddOptions<WeComLimitsOptions>()
             .BindConfiguration(WeComLimitsOptions.SectionName)
             .ValidateDataAnnotations()
+            .Validate(limits => limits.MinConcurrentCalls <= limits.MaxConcurrentCalls,
+                "WeCom:Limits:MinConcurrentCalls must not be above WeCom:Limits:MaxConcurrentCalls.")
             .ValidateOnStart();
 
         services.TryAddSingleton(TimeProvider.System);

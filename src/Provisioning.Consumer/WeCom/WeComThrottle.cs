@@ -1,24 +1,22 @@
 using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
 using System.Threading.RateLimiting;
 using Microsoft.Extensions.Options;
+using Provisioning.Consumer.Telemetry;
 
 namespace Provisioning.Consumer.WeCom;
 
 /// <summary>
-/// Keeps each enterprise's pace: at most <see cref="WeComLimitsOptions.ConcurrentCalls"/> calls in flight and
-/// <see cref="WeComLimitsOptions.CallsPerMinute"/> in any <see cref="WeComLimitsOptions.RateWindow"/>, and a pause for everyone after WeCom says
-/// 45009 or 45033, so that one message's rate-limit answer does not burn the attempts of all the others.
+/// Keeps each enterprise's pace: its commands in flight (<see cref="CorpPace"/>, adaptive), at most
+/// <see cref="WeComLimitsOptions.CallsPerMinute"/> calls in any <see cref="WeComLimitsOptions.RateWindow"/>, and a
+/// pause for everyone after WeCom says 45009 or 45033, so that one message's rate-limit answer does not burn the
+/// attempts of all the others. A 45033 also lowers the enterprise's concurrency.
 /// </summary>
-internal sealed class WeComThrottle(IOptions<WeComLimitsOptions> options, TimeProvider time) : IDisposable
+internal sealed class WeComThrottle : IDisposable
 {
-    sealed class CorpLimits(WeComLimitsOptions options) : IDisposable
+    sealed class CorpLimits(string corpId, WeComLimitsOptions options, TimeProvider time) : IDisposable
     {
-        public readonly ConcurrencyLimiter Concurrency = new(new ConcurrencyLimiterOptions
-        {
-            PermitLimit = options.ConcurrentCalls,
-            QueueLimit = int.MaxValue,
-            QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
-        });
+        public readonly CorpPace Pace = new(corpId, options, time);
 
         public readonly TokenBucketRateLimiter Rate = new(RateOptions(options.CallsPerMinute, options.RateWindow));
 
@@ -26,12 +24,29 @@ internal sealed class WeComThrottle(IOptions<WeComLimitsOptions> options, TimePr
 
         public void Dispose()
         {
-            Concurrency.Dispose();
+            Pace.Dispose();
             Rate.Dispose();
         }
     }
 
     readonly ConcurrentDictionary<string, CorpLimits> _limits = new(StringComparer.Ordinal);
+    readonly IOptions<WeComLimitsOptions> _options;
+    readonly TimeProvider _time;
+
+    public WeComThrottle(IOptions<WeComLimitsOptions> options, TimeProvider time, IMeterFactory? meters = null)
+    {
+        _options = options;
+        _time = time;
+        // Where each enterprise's adaptive concurrency stands, for dashboards.
+        meters?.Create(ProvisioningInstrumentation.Name).CreateObservableGauge("provisioning.wecom.concurrency.limit",
+            () => _limits.Values.Select(l => new Measurement<int>(l.Pace.Limit, new KeyValuePair<string, object?>("corp_id", l.Pace.CorpId))),
+            "{command}", "Commands of an enterprise this instance lets be in flight at once.");
+    }
+
+    /// <summary>The enterprise's slots for commands in flight.</summary>
+    public CorpPace Pace(string corpId) => Limits(corpId).Pace;
+
+    CorpLimits Limits(string corpId) => _limits.GetOrAdd(corpId, static (id, self) => new CorpLimits(id, self._options.Value, self._time), this);
 
     /// <summary>
     /// The bucket for <paramref name="limit"/> calls per <paramref name="window"/>: it holds <c>c</c> tokens and gets
@@ -53,21 +68,19 @@ internal sealed class WeComThrottle(IOptions<WeComLimitsOptions> options, TimePr
         };
     }
 
-    /// <summary>Waits for a pause to end, a free slot and a token; dispose the result when the call has its answer.</summary>
-    public async ValueTask<IDisposable> AcquireAsync(string corpId, CancellationToken cancellationToken)
+    /// <summary>Waits for a pause to end and for a token of the rate limit.</summary>
+    public async ValueTask AcquireAsync(string corpId, CancellationToken cancellationToken)
     {
-        var limits = _limits.GetOrAdd(corpId, _ => new CorpLimits(options.Value));
+        var limits = Limits(corpId);
         while (true)
         {
-            var pause = new DateTimeOffset(Interlocked.Read(ref limits.PausedUntilTicks), TimeSpan.Zero) - time.GetUtcNow();
+            var pause = new DateTimeOffset(Interlocked.Read(ref limits.PausedUntilTicks), TimeSpan.Zero) - _time.GetUtcNow();
             if (pause <= TimeSpan.Zero)
                 break;
-            await Task.Delay(pause, time, cancellationToken).ConfigureAwait(false);
+            await Task.Delay(pause, _time, cancellationToken).ConfigureAwait(false);
         }
 
-        var slot = await limits.Concurrency.AcquireAsync(1, cancellationToken).ConfigureAwait(false);
         using var token = await limits.Rate.AcquireAsync(1, cancellationToken).ConfigureAwait(false);
-        return slot;
     }
 
     /// <summary>Pauses every call to the enterprise after a rate-limit answer (45009: the rest of the minute; 45033: a moment).</summary>
@@ -75,14 +88,16 @@ internal sealed class WeComThrottle(IOptions<WeComLimitsOptions> options, TimePr
     {
         var pause = errCode switch
         {
-            45009 => options.Value.RateLimitedPause,
-            45033 => options.Value.ConcurrencyLimitedPause,
+            45009 => _options.Value.RateLimitedPause,
+            45033 => _options.Value.ConcurrencyLimitedPause,
             _ => TimeSpan.Zero,
         };
+        var limits = Limits(corpId);
+        if (errCode == 45033)
+            limits.Pace.TooManyConcurrentCalls();
         if (pause <= TimeSpan.Zero)
             return;
-        var limits = _limits.GetOrAdd(corpId, _ => new CorpLimits(options.Value));
-        var until = (time.GetUtcNow() + pause).UtcTicks;
+        var until = (_time.GetUtcNow() + pause).UtcTicks;
         long current;
         do
         {

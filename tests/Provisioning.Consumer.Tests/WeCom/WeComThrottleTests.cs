@@ -34,7 +34,7 @@ public sealed class WeComThrottleTests
     {
         var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
         using var throttle = new WeComThrottle(Options.Create(new WeComLimitsOptions { RateLimitedPause = TimeSpan.FromSeconds(60) }), time);
-        (await throttle.AcquireAsync("ww1", default)).Dispose();
+        await throttle.AcquireAsync("ww1", default);
 
         throttle.BackOff("ww1", 45009);
         var waiting = throttle.AcquireAsync("ww1", default).AsTask();
@@ -43,7 +43,7 @@ public sealed class WeComThrottleTests
         Assert.False(waiting.IsCompleted);
         time.Advance(TimeSpan.FromSeconds(1));
 
-        (await waiting.WaitAsync(TimeSpan.FromSeconds(10))).Dispose();
+        await waiting.WaitAsync(TimeSpan.FromSeconds(10));
     }
 
     [Fact]
@@ -54,21 +54,37 @@ public sealed class WeComThrottleTests
 
         throttle.BackOff("ww1", 45009);
 
-        (await throttle.AcquireAsync("ww2", default).AsTask().WaitAsync(TimeSpan.FromSeconds(10))).Dispose();
+        await throttle.AcquireAsync("ww2", default).AsTask().WaitAsync(TimeSpan.FromSeconds(10));
     }
 
     [Fact]
-    public async Task Acquire_BeyondConcurrentCalls_WaitsForASlot()
+    public async Task Pace_FixedConcurrentCalls_ThirdCommandWaitsForASlot()
     {
         using var throttle = new WeComThrottle(Options.Create(new WeComLimitsOptions { ConcurrentCalls = 2 }), TimeProvider.System);
-        var first = await throttle.AcquireAsync("ww1", default);
-        var second = await throttle.AcquireAsync("ww1", default);
+        var pace = throttle.Pace("ww1");
+        var first = await pace.EnterAsync(default);
+        var second = await pace.EnterAsync(default);
 
-        var third = throttle.AcquireAsync("ww1", default).AsTask();
+        var third = pace.EnterAsync(default).AsTask();
         Assert.False(third.IsCompleted);
         first.Dispose();
 
         (await third.WaitAsync(TimeSpan.FromSeconds(10))).Dispose();
         second.Dispose();
+        Assert.Equal(0, pace.InFlight);
+    }
+
+    [Fact]
+    public void BackOff_45033_LowersTheCorpsConcurrencyOnly()
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+        using var throttle = new WeComThrottle(Options.Create(new WeComLimitsOptions()), time);
+        var before = throttle.Pace("ww1").Limit;
+        var other = throttle.Pace("ww2").Limit;
+
+        throttle.BackOff("ww1", 45033);
+
+        Assert.True(throttle.Pace("ww1").Limit < before, $"limit {throttle.Pace("ww1").Limit}, was {before}");
+        Assert.Equal(other, throttle.Pace("ww2").Limit);
     }
 }
