@@ -1,11 +1,15 @@
 # Multi-stage build for the consumer and the WeCom simulator (docker compose picks the target).
 #   docker build --target consumer -t provisioning-consumer .
 #   docker build --target simulator -t provisioning-wecom-simulator .
-FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
+FROM --platform=$BUILDPLATFORM mcr.microsoft.com/dotnet/sdk:10.0 AS build
+ARG TARGETARCH
 WORKDIR /src
 COPY global.json Directory.Build.props Directory.Packages.props .editorconfig ./
 COPY src/ src/
-RUN dotnet publish src/Provisioning.Consumer/Provisioning.Consumer.csproj -c Release -o /out/consumer \
+# The consumer is published ReadyToRun (precompiled): a container starts on a backlog, and with dynamic PGO off (the
+# project's setting) that drained 60,000 commands at about 3,000/s against 2,700/s JIT-only (README, Benchmark).
+RUN dotnet publish src/Provisioning.Consumer/Provisioning.Consumer.csproj -c Release -a $TARGETARCH --self-contained false \
+      -p:PublishReadyToRun=true -o /out/consumer \
  && dotnet publish src/Provisioning.WeComSimulator/Provisioning.WeComSimulator.csproj -c Release -o /out/simulator
 
 FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS consumer

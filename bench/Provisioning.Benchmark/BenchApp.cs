@@ -38,8 +38,12 @@ internal static class BenchApp
         foreach (var store in postgres ? new[] { "None", "Sqlite", "Postgres" } : ["None", "Sqlite"])
             scenarios.Add(new Scenario($"store {store}, 0 ms, 100/s steady", ConsumerKind.Ours, 1, 0, store, true, openLoop, 100));
         foreach (var knob in options.Knobs)
-            scenarios.Add(new Scenario($"ours, 0 ms, lifted, cold backlog, {knob.Key}", ConsumerKind.Ours, 1, 0, "Sqlite", true, 2 * n, Cold: true,
-                Environment: knob.Value));
+        {
+            if (knob.ReadyToRun && !File.Exists(Path.Combine(options.ReadyToRunDirectory, "Provisioning.Consumer.dll")))
+                throw new InvalidOperationException($"No ReadyToRun publish in {Path.GetFullPath(options.ReadyToRunDirectory)}: run scripts/bench.sh, which makes it.");
+            scenarios.Add(new Scenario($"ours, 0 ms, lifted, cold backlog, {knob.Name}", ConsumerKind.Ours, 1, 0, "Sqlite", true, 2 * n, Cold: true,
+                Environment: knob.Environment, ConsumerDirectory: knob.ReadyToRun ? Path.GetFullPath(options.ReadyToRunDirectory) : null));
+        }
 
         await output.WriteLineAsync($"Machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}; " +
             $"{n} commands per throughput run, median of {options.Runs} run(s){(postgres ? "" : "; PostgreSQL not reachable, skipped")}").ConfigureAwait(false);
@@ -74,7 +78,7 @@ internal static class BenchApp
                 $"ours / naive at 0 ms (rate limit lifted): {ours.Throughput / naive.Throughput:0.00}× the throughput, {ours.CpuPerThousand / naive.CpuPerThousand:0.00}× the CPU per create ({ours.CpuPerThousand:0.00} vs {naive.CpuPerThousand:0.00} CPU-s per 1,000); ours / bare MassTransit: {ours.Throughput / baseline:P0}")).ConfigureAwait(false);
         foreach (var cold in results.Where(r => r.Scenario.Cold))
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"{cold.Scenario.Name}: first 10 s {cold.FirstTenSeconds:0} cmd/s = {cold.FirstTenSeconds / cold.Throughput:P0} of the whole drain's {cold.Throughput:0} cmd/s")).ConfigureAwait(false);
+                $"{cold.Scenario.Name}: first 10 s {cold.FirstTenSeconds:0} cmd/s = {cold.FirstTenSeconds / cold.AfterTenSeconds:P0} of the {cold.AfterTenSeconds:0} cmd/s after them (a drain shorter than 15 s shows NaN: give it more --commands)")).ConfigureAwait(false);
         foreach (var pacedRow in results.Where(r => r.Scenario.Kind == ConsumerKind.Ours && !r.Scenario.RaisedLimits && r.Scenario.OpenLoopRate == 0))
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                 $"{pacedRow.Scenario.Name}: slowest enterprise {pacedRow.SlowestCorp:0.0} creates/s = {pacedRow.SlowestCorp / (9900 / 60.0):P0} of its 9,900/min")).ConfigureAwait(false);

@@ -14,17 +14,26 @@ internal sealed record BenchOptions
     /// <summary>Repeat every row <see cref="Runs"/> times, not only those where the code sets the pace.</summary>
     public bool RepeatAll { get; init; }
 
-    /// <summary>Runtime settings to compare on a cold backlog (<c>--knobs</c>): name → environment.</summary>
-    public Dictionary<string, IReadOnlyDictionary<string, string>> Knobs { get; init; } = [];
+    /// <summary>Runtime settings to compare on a cold backlog (<c>--knobs</c>).</summary>
+    public IReadOnlyList<Knob> Knobs { get; init; } = [];
 
-    /// <summary>The runtime settings <c>--knobs</c> compares: tiered compilation and PGO off and on.</summary>
-    static Dictionary<string, IReadOnlyDictionary<string, string>> RuntimeKnobs() => new()
-    {
-        ["TieredCompilation=0"] = new Dictionary<string, string> { ["DOTNET_TieredCompilation"] = "0" },
-        ["TieredPGO=0"] = new Dictionary<string, string> { ["DOTNET_TieredPGO"] = "0" },
-        ["TC_QuickJitForLoops=0"] = new Dictionary<string, string> { ["DOTNET_TC_QuickJitForLoops"] = "0" },
-        ["ReadyToRun=0 (ignore R2R code)"] = new Dictionary<string, string> { ["DOTNET_ReadyToRun"] = "0" },
-    };
+    /// <summary>Where scripts/bench.sh publishes the consumer with ReadyToRun, as the container image does.</summary>
+    public string ReadyToRunDirectory { get; init; } = Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", "artifacts", "consumer-r2r");
+
+    /// <summary>One runtime setting: a name, environment variables, and the published ReadyToRun copy or the build.</summary>
+    internal sealed record Knob(string Name, IReadOnlyDictionary<string, string> Environment, bool ReadyToRun);
+
+    /// <summary>
+    /// What <c>--knobs</c> compares on a cold backlog: the build as the tests run it (JIT, tiered, with and without
+    /// dynamic PGO and tiering) and the ReadyToRun publish (the container image) with and without dynamic PGO.
+    /// </summary>
+    static IReadOnlyList<Knob> RuntimeKnobs() =>
+    [
+        new("TieredPGO=0", new Dictionary<string, string> { ["DOTNET_TieredPGO"] = "0" }, false),
+        new("TieredCompilation=0", new Dictionary<string, string> { ["DOTNET_TieredCompilation"] = "0" }, false),
+        new("ReadyToRun", new Dictionary<string, string>(), true),
+        new("ReadyToRun, TieredPGO=0", new Dictionary<string, string> { ["DOTNET_TieredPGO"] = "0" }, true),
+    ];
     public string RabbitHost { get; init; } = Environment.GetEnvironmentVariable("PROVISIONING_TEST_RABBITMQ_HOST") ?? "127.0.0.1";
     public string? Postgres { get; init; } = Environment.GetEnvironmentVariable("PROVISIONING_TEST_POSTGRES") ?? "Host=127.0.0.1;Port=55432;Username=postgres";
 

@@ -45,5 +45,7 @@ internal sealed class ConsumerProcesses : IAsyncDisposable
     {
         foreach (var process in _processes)
             await process.DisposeAsync().ConfigureAwait(false);
+        // Disposed on the way out of a run as well as after it: the second time there is nothing left to stop.
+        _processes.Clear();
     }
 }

@@ -27,9 +27,10 @@ internal enum ConsumerKind
 /// <param name="WeComConcurrencyLimit">The simulator answers 45033 beyond this many calls in flight (0: no limit).</param>
 /// <param name="Cold">A backlog published before a fresh consumer process starts, without warm-up.</param>
 /// <param name="Environment">Extra settings for our consumer (e.g. runtime knobs).</param>
+/// <param name="ConsumerDirectory">Run our consumer from here (a ReadyToRun publish) instead of the build output.</param>
 internal sealed record Scenario(string Name, ConsumerKind Kind, int Replicas, int LatencyMs, string Store, bool RaisedLimits, int Commands,
     int OpenLoopRate = 0, int JitterMs = 0, int Corps = 1, int WeComConcurrencyLimit = 0, bool Cold = false,
-    IReadOnlyDictionary<string, string>? Environment = null);
+    IReadOnlyDictionary<string, string>? Environment = null, string? ConsumerDirectory = null);
 
 /// <summary>What one run of a scenario measured.</summary>
 /// <param name="Scenario">The scenario.</param>
@@ -43,10 +44,11 @@ internal sealed record Scenario(string Name, ConsumerKind Kind, int Replicas, in
 /// <param name="Failed">MemberCreationFailed outcomes and missing outcomes.</param>
 /// <param name="SlowestCorp">The lowest creates/s of any one enterprise.</param>
 /// <param name="FirstTenSeconds">Creates/s over the first 10 s after the first outcome (cold scenarios).</param>
+/// <param name="AfterTenSeconds">Creates/s from then to the last outcome: the steady state a cold start is compared with.</param>
 /// <param name="RateLimited">45009 answers the simulator gave.</param>
 /// <param name="ConcurrencyLimited">45033 answers the simulator gave.</param>
 internal sealed record Result(Scenario Scenario, double Throughput, double P50, double P95, double P99, double Max, double CpuSeconds, double PeakRssMiB,
-    int Failed, double SlowestCorp, double FirstTenSeconds, int RateLimited, int ConcurrencyLimited)
+    int Failed, double SlowestCorp, double FirstTenSeconds, double AfterTenSeconds, int RateLimited, int ConcurrencyLimited)
 {
     /// <summary>CPU-seconds of the consumer process(es) per 1,000 commands.</summary>
     public double CpuPerThousand => CpuSeconds * 1000 / Scenario.Commands;

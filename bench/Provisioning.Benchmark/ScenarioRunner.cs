@@ -57,7 +57,6 @@ internal static class ScenarioRunner
         var settings = new Dictionary<string, string>
         {
             ["ConnectionStrings__RabbitMq"] = broker.AmqpUri.ToString(),
-            ["Logging__LogLevel__Default"] = "Warning",
             ["WeCom__BaseUrl"] = simulator.BaseUrl.ToString(),
             ["WeCom__CorpId"] = Simulator.CorpId,
             ["WeCom__CorpSecret"] = simulator.Secret,
@@ -75,69 +74,85 @@ internal static class ScenarioRunner
         {
             ConsumerKind.Bare => () => Comparison(["baseline-consumer", broker.AmqpUri.ToString()]),
             ConsumerKind.Naive => () => Comparison(["naive-consumer", broker.AmqpUri.ToString(), simulator.BaseUrl.ToString(), Simulator.CorpId, simulator.Secret]),
-            _ => () => ConsumerProcess.Launch(settings),
+            _ => () => ConsumerProcess.Launch(settings, scenario.ConsumerDirectory),
         };
 
         var consumers = new ConsumerProcesses();
-        var bus = Bus.Factory.CreateUsingRabbitMq(cfg => cfg.Host(broker.AmqpUri));
-        await bus.StartAsync();
-        var published = new ConcurrentDictionary<Guid, long>();
-        long started;
-        TimeSpan cpuBefore;
-        if (scenario.Cold)
+        try
         {
-            // The queues and bindings are the consumer's: one start declares them; then a backlog, then a fresh process.
-            await consumers.StartAsync(broker, 1, launch);
+            return await MeasureAsync();
+        }
+        finally
+        {
+            // Also when the run fails: a consumer left running would skew every later row.
             await consumers.DisposeAsync();
-            await PublishAsync(bus, scenario, corps, published, 0, Stopwatch.GetTimestamp());
-            consumers = new ConsumerProcesses();
-            started = Stopwatch.GetTimestamp();
-            cpuBefore = TimeSpan.Zero;
-            await consumers.StartAsync(broker, scenario.Replicas, launch);
+            if (database is not null)
+                NpgsqlConnection.ClearAllPools();
+            File.Delete(sqlite);
         }
-        else
+
+        async Task<Result> MeasureAsync()
         {
-            await consumers.StartAsync(broker, scenario.Replicas, launch);
-            // Warm-up, not measured: JIT, connections, the first access token, the store's schema, the concurrency.
-            var warmUp = Enumerable.Range(0, 50 * corps.Length).Select(i => Command(-1 - i, corps)).ToList();
-            await Task.WhenAll(warmUp.Select(c => bus.Publish(c)));
-            await Wait.Until(() => Task.FromResult(warmUp.All(c => arrivals.ContainsKey(c.RequestId))), TimeSpan.FromSeconds(60), "the warm-up's outcomes");
-            arrivals.Clear();
-            failed = 0;
-            cpuBefore = consumers.CpuTime;
-            started = Stopwatch.GetTimestamp();
-            await PublishAsync(bus, scenario, corps, published, scenario.OpenLoopRate, started);
+            var bus = Bus.Factory.CreateUsingRabbitMq(cfg => cfg.Host(broker.AmqpUri));
+            await bus.StartAsync();
+            var published = new ConcurrentDictionary<Guid, long>();
+            long started;
+            TimeSpan cpuBefore;
+            if (scenario.Cold)
+            {
+                // The queues and bindings are the consumer's: one start declares them; then a backlog, then a fresh process.
+                await consumers.StartAsync(broker, 1, launch);
+                await consumers.DisposeAsync();
+                await Wait.Until(async () => await broker.ConsumerCountAsync("create-member") == 0, TimeSpan.FromSeconds(30), "the first process to leave");
+                await PublishAsync(bus, scenario, corps, published, 0, Stopwatch.GetTimestamp());
+                consumers = new ConsumerProcesses();
+                started = Stopwatch.GetTimestamp();
+                cpuBefore = TimeSpan.Zero;
+                await consumers.StartAsync(broker, scenario.Replicas, launch);
+            }
+            else
+            {
+                await consumers.StartAsync(broker, scenario.Replicas, launch);
+                // Warm-up, not measured: JIT, connections, the first access token, the store's schema, the concurrency.
+                var warmUp = Enumerable.Range(0, 50 * corps.Length).Select(i => Command(-1 - i, corps)).ToList();
+                await Task.WhenAll(warmUp.Select(c => bus.Publish(c)));
+                await Wait.Until(() => Task.FromResult(warmUp.All(c => arrivals.ContainsKey(c.RequestId))), TimeSpan.FromSeconds(60), "the warm-up's outcomes");
+                arrivals.Clear();
+                failed = 0;
+                cpuBefore = consumers.CpuTime;
+                started = Stopwatch.GetTimestamp();
+                await PublishAsync(bus, scenario, corps, published, scenario.OpenLoopRate, started);
+            }
+
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(120 + scenario.Commands / 50.0);
+            while (arrivals.Count < scenario.Commands && DateTime.UtcNow < deadline)
+                await Task.Delay(50);
+            if (failed > 0)
+                Console.Error.WriteLine($"  {scenario.Name}: {failed} failed; the consumers said:\n{consumers.Output}");
+            var cpu = (consumers.CpuTime - cpuBefore).TotalSeconds;
+            var rss = consumers.PeakRssMiB;
+            await consumers.DisposeAsync();
+            await bus.StopAsync();
+            var ledger = await simulator.LedgerAsync();
+
+            var latencies = published.Where(p => arrivals.ContainsKey(p.Key))
+                .Select(p => Stopwatch.GetElapsedTime(p.Value, arrivals[p.Key].At).TotalMilliseconds).Order().ToArray();
+            if (latencies.Length < scenario.Commands)
+                Console.Error.WriteLine($"  {scenario.Name}: only {latencies.Length} of {scenario.Commands} outcomes arrived");
+            var times = arrivals.Values.Select(a => a.At).DefaultIfEmpty(started).ToArray();
+            // A cold drain is timed from its first outcome: the process's own start-up is not the drain's.
+            if (scenario.Cold)
+                started = times.Min();
+            var seconds = Stopwatch.GetElapsedTime(started, times.Max()).TotalSeconds;
+            var inFirstTen = times.Count(t => Stopwatch.GetElapsedTime(started, t) <= TimeSpan.FromSeconds(10));
+            var firstTen = inFirstTen / Math.Min(10, seconds);
+            var afterTen = seconds > 15 ? (times.Length - inFirstTen) / (seconds - 10) : double.NaN;
+            var slowestCorp = arrivals.Values.GroupBy(a => a.Corp)
+                .Select(g => g.Count() / Stopwatch.GetElapsedTime(started, g.Max(a => a.At)).TotalSeconds).DefaultIfEmpty().Min();
+            return new Result(scenario, latencies.Length / seconds, Percentile(latencies, 0.50), Percentile(latencies, 0.95),
+                Percentile(latencies, 0.99), latencies.DefaultIfEmpty().Max(), cpu, rss, failed + scenario.Commands - latencies.Length,
+                slowestCorp, firstTen, afterTen, ledger.ErrorAnswers.GetValueOrDefault(45009), ledger.ErrorAnswers.GetValueOrDefault(45033));
         }
-
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(120 + scenario.Commands / 50.0);
-        while (arrivals.Count < scenario.Commands && DateTime.UtcNow < deadline)
-            await Task.Delay(50);
-        if (failed > 0)
-            Console.Error.WriteLine($"  {scenario.Name}: {failed} failed; the consumers said:\n{consumers.Output}");
-        var cpu = (consumers.CpuTime - cpuBefore).TotalSeconds;
-        var rss = consumers.PeakRssMiB;
-        await consumers.DisposeAsync();
-        await bus.StopAsync();
-        var ledger = await simulator.LedgerAsync();
-        if (database is not null)
-            NpgsqlConnection.ClearAllPools();
-        File.Delete(sqlite);
-
-        var latencies = published.Where(p => arrivals.ContainsKey(p.Key))
-            .Select(p => Stopwatch.GetElapsedTime(p.Value, arrivals[p.Key].At).TotalMilliseconds).Order().ToArray();
-        if (latencies.Length < scenario.Commands)
-            Console.Error.WriteLine($"  {scenario.Name}: only {latencies.Length} of {scenario.Commands} outcomes arrived");
-        var times = arrivals.Values.Select(a => a.At).DefaultIfEmpty(started).ToArray();
-        // A cold drain is timed from its first outcome: the process's own start-up is not the drain's.
-        if (scenario.Cold)
-            started = times.Min();
-        var seconds = Stopwatch.GetElapsedTime(started, times.Max()).TotalSeconds;
-        var firstTen = times.Count(t => Stopwatch.GetElapsedTime(started, t) <= TimeSpan.FromSeconds(10)) / Math.Min(10, seconds);
-        var slowestCorp = arrivals.Values.GroupBy(a => a.Corp)
-            .Select(g => g.Count() / Stopwatch.GetElapsedTime(started, g.Max(a => a.At)).TotalSeconds).DefaultIfEmpty().Min();
-        return new Result(scenario, latencies.Length / seconds, Percentile(latencies, 0.50), Percentile(latencies, 0.95),
-            Percentile(latencies, 0.99), latencies.DefaultIfEmpty().Max(), cpu, rss, failed + scenario.Commands - latencies.Length,
-            slowestCorp, firstTen, ledger.ErrorAnswers.GetValueOrDefault(45009), ledger.ErrorAnswers.GetValueOrDefault(45033));
     }
 
     static ConsumerProcess Comparison(string[] arguments) =>
@@ -167,13 +182,17 @@ internal static class ScenarioRunner
 
     static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
 
+    static readonly long MobileBase = Random.Shared.NextInt64(3_000_000_000, 9_000_000_000);
+
     static CreateMember Command(int i, string[] corps) => new()
     {
         RequestId = Guid.NewGuid(),
         CorpId = corps[Math.Abs(i) % corps.Length],
         UserId = $"bench-{i}-{Guid.NewGuid().ToString("N")[..6]}",
         Name = $"压测成员{i}",
-        Mobile = $"1{Random.Shared.NextInt64(3_000_000_000, 9_999_999_999)}",
+        // Unique within a run (random ones collide: 60,000 of them share a number about one run in four, and WeCom
+        // answers 60104), and apart between runs on the same simulator.
+        Mobile = $"1{MobileBase + i}",
         Departments = [new DepartmentMembership { Id = 1 + (Math.Abs(i) % 5) }],
     };
 

@@ -70,10 +70,13 @@ public sealed class ConsumerProcess : IAsyncDisposable
         return environment;
     }
 
-    /// <summary>Starts the consumer's process with exactly this environment (and a free port for its health endpoints), without waiting.</summary>
-    public static ConsumerProcess Launch(Dictionary<string, string> environment)
+    /// <summary>
+    /// Starts the consumer's process with exactly this environment (and a free port for its health endpoints), without
+    /// waiting; from the build the tests run on, or from <paramref name="directory"/> (a published copy, say).
+    /// </summary>
+    public static ConsumerProcess Launch(Dictionary<string, string> environment, string? directory = null)
     {
-        var directory = RepositoryPaths.Output("Provisioning.Consumer");
+        directory ??= RepositoryPaths.Output("Provisioning.Consumer");
         var environmentWithPort = new Dictionary<string, string> { ["Urls"] = "http://127.0.0.1:0" };
         foreach (var (key, value) in environment)
             environmentWithPort[key] = value;

@@ -21,6 +21,9 @@ internal sealed class SqliteIdempotencyStore : IIdempotencyStore, IAsyncDisposab
     // operation. Other processes sharing the file meet SQLite's own lock (busy_timeout).
     readonly SemaphoreSlim _writer = new(1, 1);
     SqliteConnection? _connection;
+    SqliteCommand? _claim;
+    SqliteCommand? _select;
+    SqliteCommand? _complete;
 
     public SqliteIdempotencyStore(IOptions<IdempotencyOptions> options, TimeProvider time)
     {
@@ -69,10 +72,8 @@ internal sealed class SqliteIdempotencyStore : IIdempotencyStore, IAsyncDisposab
         }
         catch (SqliteException)
         {
-            // Never reuse a connection that failed: the next operation opens a fresh one.
-            if (_connection is not null)
-                await _connection.DisposeAsync().ConfigureAwait(false);
-            _connection = null;
+            // Never reuse a connection that failed: the next operation opens a fresh one (and prepares anew).
+            await CloseAsync().ConfigureAwait(false);
             throw;
         }
         finally
@@ -81,12 +82,23 @@ internal sealed class SqliteIdempotencyStore : IIdempotencyStore, IAsyncDisposab
         }
     }
 
-    public async ValueTask DisposeAsync()
+    async Task CloseAsync()
     {
-        await _writer.WaitAsync().ConfigureAwait(false);
+        foreach (var command in new[] { _claim, _select, _complete })
+        {
+            if (command is not null)
+                await command.DisposeAsync().ConfigureAwait(false);
+        }
+        _claim = _select = _complete = null;
         if (_connection is not null)
             await _connection.DisposeAsync().ConfigureAwait(false);
         _connection = null;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _writer.WaitAsync().ConfigureAwait(false);
+        await CloseAsync().ConfigureAwait(false);
         _writer.Release();
         _writer.Dispose();
     }
@@ -96,74 +108,59 @@ internal sealed class SqliteIdempotencyStore : IIdempotencyStore, IAsyncDisposab
 
     async Task<IdempotencyClaim> TryBeginAsync(SqliteConnection connection, IdempotencyKey key, string userId, string owner, TimeSpan lease, CancellationToken cancellationToken)
     {
-        var now = _time.GetUtcNow();
-        var leaseEnd = (now + lease).ToUnixTimeMilliseconds();
-        // BEGIN IMMEDIATE: the write lock is taken before the read, so two claims cannot both see "free".
-        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        // One statement, atomic on its own: a new request is inserted, an unfinished one whose lease is ours or has
+        // run out is taken over; either way the row comes back. No row: it has ended, or another delivery holds it.
+        var claim = _claim ??= Prepare(connection, """
+            INSERT INTO idempotency (corp_id, request_id, user_id, state, owner, lease_expires_at, attempts, created_at, updated_at)
+            VALUES ($corp, $request, $user, 0, $owner, $lease, 1, $now, $now)
+            ON CONFLICT (corp_id, request_id) DO UPDATE SET
+                owner = excluded.owner, lease_expires_at = excluded.lease_expires_at, attempts = attempts + 1, updated_at = excluded.updated_at
+            WHERE state = 0 AND (owner = excluded.owner OR lease_expires_at <= excluded.updated_at)
+            RETURNING attempts
+            """, "$corp", "$request", "$user", "$owner", "$lease", "$now");
+        Bind(claim, key.CorpId, key.RequestId.ToString("D"), userId, owner, (now + (long)lease.TotalMilliseconds), now);
+        if (await claim.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is long attempts)
+            return IdempotencyClaim.Started((int)attempts);
 
-        await using var select = Command(connection, transaction,
-            "SELECT state, owner, lease_expires_at, attempts, outcome_type, outcome FROM idempotency WHERE corp_id = $corp AND request_id = $request", key);
+        var select = _select ??= Prepare(connection,
+            "SELECT state, lease_expires_at, outcome_type, outcome FROM idempotency WHERE corp_id = $corp AND request_id = $request", "$corp", "$request");
+        Bind(select, key.CorpId, key.RequestId.ToString("D"));
         await using var reader = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        IdempotencyClaim claim;
         if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            await reader.DisposeAsync().ConfigureAwait(false);
-            await using var insert = Command(connection, transaction, """
-                INSERT INTO idempotency (corp_id, request_id, user_id, state, owner, lease_expires_at, attempts, created_at, updated_at)
-                VALUES ($corp, $request, $user, 0, $owner, $lease, 1, $now, $now)
-                """, key);
-            insert.Parameters.AddWithValue("$user", userId);
-            insert.Parameters.AddWithValue("$owner", owner);
-            insert.Parameters.AddWithValue("$lease", leaseEnd);
-            insert.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
-            await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            claim = IdempotencyClaim.Started(1);
-        }
-        else
-        {
-            var state = reader.GetInt32(0);
-            var currentOwner = reader.IsDBNull(1) ? null : reader.GetString(1);
-            var currentLease = DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2));
-            var attempts = reader.GetInt32(3);
-            if (state != InProgress)
-            {
-                claim = IdempotencyClaim.Completed(new StoredOutcome(reader.GetString(4), reader.GetString(5)));
-            }
-            else if (currentOwner != owner && currentLease > now)
-            {
-                claim = IdempotencyClaim.Elsewhere(currentLease);
-            }
-            else
-            {
-                await reader.DisposeAsync().ConfigureAwait(false);
-                await using var update = Command(connection, transaction, """
-                    UPDATE idempotency SET owner = $owner, lease_expires_at = $lease, attempts = attempts + 1, updated_at = $now
-                    WHERE corp_id = $corp AND request_id = $request
-                    """, key);
-                update.Parameters.AddWithValue("$owner", owner);
-                update.Parameters.AddWithValue("$lease", leaseEnd);
-                update.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
-                await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                claim = IdempotencyClaim.Started(attempts + 1);
-            }
-        }
+            // Purged between the two statements: extremely unlikely; the caller's retry claims it afresh.
+            return IdempotencyClaim.Elsewhere(_time.GetUtcNow());
+        return reader.GetInt32(0) != InProgress
+            ? IdempotencyClaim.Completed(new StoredOutcome(reader.GetString(2), reader.GetString(3)))
+            : IdempotencyClaim.Elsewhere(DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(1)));
+    }
 
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return claim;
+    /// <summary>A statement prepared once per connection: the hot paths (claim, complete) skip SQLite's parse and plan.</summary>
+    static SqliteCommand Prepare(SqliteConnection connection, string sql, params string[] parameters)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var name in parameters)
+            command.Parameters.Add(new SqliteParameter { ParameterName = name });
+        command.Prepare();
+        return command;
+    }
+
+    static void Bind(SqliteCommand command, params object[] values)
+    {
+        for (var i = 0; i < values.Length; i++)
+            command.Parameters[i].Value = values[i];
     }
 
     public Task<bool> CompleteAsync(IdempotencyKey key, string owner, bool succeeded, StoredOutcome outcome, CancellationToken cancellationToken) =>
         WriteAsync(async connection =>
     {
-        await using var update = Command(connection, null, """
+        var update = _complete ??= Prepare(connection, """
             UPDATE idempotency SET state = $state, outcome_type = $type, outcome = $outcome, owner = NULL, updated_at = $now
             WHERE corp_id = $corp AND request_id = $request AND state = 0 AND owner = $owner
-            """, key);
-        update.Parameters.AddWithValue("$state", succeeded ? Succeeded : Failed);
-        update.Parameters.AddWithValue("$type", outcome.MessageType);
-        update.Parameters.AddWithValue("$outcome", outcome.Json);
-        update.Parameters.AddWithValue("$owner", owner);
-        update.Parameters.AddWithValue("$now", _time.GetUtcNow().ToUnixTimeMilliseconds());
+            """, "$corp", "$request", "$state", "$type", "$outcome", "$owner", "$now");
+        Bind(update, key.CorpId, key.RequestId.ToString("D"), succeeded ? Succeeded : Failed, outcome.MessageType, outcome.Json, owner,
+            _time.GetUtcNow().ToUnixTimeMilliseconds());
         return await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
     }, cancellationToken);
 

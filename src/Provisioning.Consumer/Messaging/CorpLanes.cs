@@ -11,6 +11,8 @@ namespace Provisioning.Consumer.Messaging;
 /// enterprise's slots and prefetch window are its own. The router (<see cref="CreateMemberRouter"/>) puts each command
 /// in its enterprise's lane. While an enterprise is paused its lane stops consuming: the commands wait in the broker,
 /// in order and unacknowledged by no one (no consumer timeout), and come back when a probe is due or it resumes.
+/// With a single enterprise there is nothing to route: the input queue is its lane as well (<see cref="Direct"/>), which
+/// saves every command a hop through the broker; the lane queue stays consumed for commands held there.
 /// </summary>
 internal sealed partial class CorpLanes(
     CorpDirectory corps,
@@ -22,22 +24,35 @@ internal sealed partial class CorpLanes(
 {
     static readonly TimeSpan CheckInterval = TimeSpan.FromMilliseconds(200);
 
-    sealed class Lane(string corpId)
+    sealed class Lane(string corpId, int endpoints)
     {
         public string CorpId { get; } = corpId;
-        public IReceiveEndpoint? Endpoint;
+        public readonly List<IReceiveEndpoint> Endpoints = [];
+        public readonly int ExpectedEndpoints = endpoints;
         public bool Consuming = true;
         public Task Transition = Task.CompletedTask;
     }
 
-    readonly ConcurrentDictionary<string, Lane> _byQueue = new(
-        corps.All.Select(corpId => KeyValuePair.Create(QueueName(consumer.Value.QueueName, corpId), new Lane(corpId))), StringComparer.Ordinal);
+    readonly ConcurrentDictionary<string, Lane> _byQueue = Lanes(corps.All, consumer.Value.QueueName);
+
+    static ConcurrentDictionary<string, Lane> Lanes(IReadOnlyList<string> corpIds, string input)
+    {
+        var lanes = new ConcurrentDictionary<string, Lane>(StringComparer.Ordinal);
+        foreach (var corpId in corpIds)
+            lanes[QueueName(input, corpId)] = new Lane(corpId, corpIds.Count == 1 ? 2 : 1);
+        if (corpIds.Count == 1)
+            lanes[input] = lanes[QueueName(input, corpIds[0])];
+        return lanes;
+    }
+
+    /// <summary>One enterprise only: the input queue is consumed as its lane, without the router.</summary>
+    public bool Direct => corps.All.Count == 1;
 
     /// <summary>The lane queue of an enterprise, e.g. <c>create-member.ww1234</c>.</summary>
     public static string QueueName(string inputQueue, string corpId) => $"{inputQueue}.{corpId}";
 
-    /// <summary>Every lane: (corp id, queue name).</summary>
-    public IEnumerable<(string CorpId, string Queue)> All => _byQueue.Select(lane => (lane.Value.CorpId, lane.Key));
+    /// <summary>Every lane queue (not the input queue of <see cref="Direct"/>): (corp id, queue name).</summary>
+    public IEnumerable<(string CorpId, string Queue)> All => corps.All.Select(corpId => (corpId, QueueOf(corpId)));
 
     public string QueueOf(string corpId) => QueueName(consumer.Value.QueueName, corpId);
 
@@ -55,7 +70,7 @@ internal sealed partial class CorpLanes(
         };
         while (!stoppingToken.IsCancellationRequested)
         {
-            foreach (var lane in _byQueue.Values)
+            foreach (var lane in _byQueue.Values.Distinct())
                 Reconcile(lane, stoppingToken);
             await Task.Delay(CheckInterval, time, stoppingToken).ConfigureAwait(false);
         }
@@ -76,21 +91,22 @@ internal sealed partial class CorpLanes(
     {
         lock (lane)
         {
-            if (lane.Endpoint is not { } endpoint || !lane.Transition.IsCompleted)
+            if (lane.Endpoints.Count < lane.ExpectedEndpoints || !lane.Transition.IsCompleted)
                 return;
+            var endpoints = lane.Endpoints.ToArray();
             var held = availability.IsHeld(lane.CorpId);
             if (held && lane.Consuming)
             {
                 lane.Consuming = false;
                 LogHeld(logger, lane.CorpId);
                 // Not on the caller's thread: stopping waits for the lane's deliveries, and the caller may be one of them.
-                lane.Transition = Task.Run(() => endpoint.Stop(cancellationToken), CancellationToken.None);
+                lane.Transition = Task.Run(() => Task.WhenAll(endpoints.Select(endpoint => endpoint.Stop(cancellationToken))), CancellationToken.None);
             }
             else if (!held && !lane.Consuming)
             {
                 lane.Consuming = true;
                 LogResumed(logger, lane.CorpId);
-                lane.Transition = Task.Run(() => endpoint.Start(cancellationToken).Ready, CancellationToken.None);
+                lane.Transition = Task.Run(() => Task.WhenAll(endpoints.Select(endpoint => endpoint.Start(cancellationToken).Ready)), CancellationToken.None);
             }
         }
     }
@@ -98,7 +114,14 @@ internal sealed partial class CorpLanes(
     Task IReceiveEndpointObserver.Ready(ReceiveEndpointReady ready)
     {
         if (_byQueue.TryGetValue(ready.InputAddress.AbsolutePath.Split('/')[^1], out var lane))
-            lane.Endpoint = ready.ReceiveEndpoint;
+        {
+            lock (lane)
+            {
+                // Ready again after a restart of the same endpoint is not a new one.
+                if (!lane.Endpoints.Contains(ready.ReceiveEndpoint))
+                    lane.Endpoints.Add(ready.ReceiveEndpoint);
+            }
+        }
         return Task.CompletedTask;
     }
 

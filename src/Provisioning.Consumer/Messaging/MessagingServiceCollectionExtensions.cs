@@ -69,6 +69,16 @@ internal static class MessagingServiceCollectionExtensions
                 rabbit.SendTopology.DeadLetterQueueNameFormatter = names;
 
                 var lanes = context.GetRequiredService<CorpLanes>();
+                if (lanes.Direct)
+                {
+                    // One enterprise: its commands are consumed from the input queue itself, no router, no extra hop.
+                    rabbit.ReceiveEndpoint(consumer.QueueName, input =>
+                    {
+                        if (options.QueueType == QueueType.Quorum)
+                            input.SetQuorumQueue();
+                        input.ConfigureConsumer<CreateMemberConsumer>(context);
+                    });
+                }
                 foreach (var (_, queue) in lanes.All)
                 {
                     rabbit.ReceiveEndpoint(queue, lane =>
@@ -80,7 +90,11 @@ internal static class MessagingServiceCollectionExtensions
                         lane.ConfigureConsumer<CreateMemberConsumer>(context);
                     });
                 }
-                rabbit.ConfigureEndpoints(context);
+                rabbit.ConfigureEndpoints(context, endpoints =>
+                {
+                    if (lanes.Direct)
+                        endpoints.Exclude<CreateMemberRouter>();
+                });
             });
         });
         // The host does not wait for the broker: an unreachable broker at start-up is retried by MassTransit while

