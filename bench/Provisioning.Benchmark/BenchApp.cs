@@ -25,7 +25,7 @@ internal static class BenchApp
             new("naive: one HTTP call, no store, 0 ms", ConsumerKind.Naive, 1, 0, "None", true, n),
             new("ours, 0 ms, rate limit lifted", ConsumerKind.Ours, 1, 0, "Sqlite", true, n),
             new("ours, 0 ms, rate limit lifted, no idempotency store", ConsumerKind.Ours, 1, 0, "None", true, n),
-            new("ours, 0 ms, lifted, cold backlog", ConsumerKind.Ours, 1, 0, "Sqlite", true, 2 * n, Cold: true),
+            new("ours, 0 ms, lifted, cold backlog", ConsumerKind.Ours, 1, 0, "Sqlite", true, 5 * n, Cold: true),
             new("ours, 0 ms, defaults", ConsumerKind.Ours, 1, 0, "Sqlite", false, paced),
         };
         // Every latency from 100 ms to 1 s, with a fifth of it as jitter.
@@ -41,7 +41,7 @@ internal static class BenchApp
         {
             if (knob.ReadyToRun && !File.Exists(Path.Combine(options.ReadyToRunDirectory, "Provisioning.Consumer.dll")))
                 throw new InvalidOperationException($"No ReadyToRun publish in {Path.GetFullPath(options.ReadyToRunDirectory)}: run scripts/bench.sh, which makes it.");
-            scenarios.Add(new Scenario($"ours, 0 ms, lifted, cold backlog, {knob.Name}", ConsumerKind.Ours, 1, 0, "Sqlite", true, 2 * n, Cold: true,
+            scenarios.Add(new Scenario($"ours, 0 ms, lifted, cold backlog, {knob.Name}", ConsumerKind.Ours, 1, 0, "Sqlite", true, 5 * n, Cold: true,
                 Environment: knob.Environment, ConsumerDirectory: knob.ReadyToRun ? Path.GetFullPath(options.ReadyToRunDirectory) : null));
         }
 

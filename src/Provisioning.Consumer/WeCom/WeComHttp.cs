@@ -49,8 +49,9 @@ internal static partial class WeComHttp
         JsonElement? raw = null;
         try
         {
-            using var document = JsonDocument.Parse(body);
-            raw = document.RootElement.Clone();
+            // One parse into an element the outcome event keeps (no pooled document to copy out of), then one reader
+            // pass over its bytes for the typed answer.
+            raw = JsonSerializer.Deserialize<JsonElement>(body);
             parsed = raw.Value.Deserialize<T>(WeComJson.Options);
         }
         catch (JsonException)
