@@ -1,11 +1,14 @@
+using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 
 namespace Provisioning.Consumer.Idempotency;
 
 /// <summary>
-/// The embedded default: one SQLite file in WAL mode. Every claim is one <c>BEGIN IMMEDIATE</c> transaction, so
-/// concurrent deliveries in this process, or in other processes on this host sharing the file, never both start.
+/// The embedded default: one SQLite file in WAL mode. A claim is one atomic statement, so concurrent deliveries in this
+/// process, or in other processes on this host sharing the file, never both start. Writes run one at a time on one
+/// connection, and those that queued up meanwhile run together in one transaction (group commit): under load one WAL
+/// commit serves many claims and completes, and no write waits for a timer.
 /// </summary>
 internal sealed class SqliteIdempotencyStore : IIdempotencyStore, IAsyncDisposable
 {
@@ -16,11 +19,18 @@ internal sealed class SqliteIdempotencyStore : IIdempotencyStore, IAsyncDisposab
     readonly string _connectionString;
     readonly TimeProvider _time;
 
-    // One connection and one writer at a time in this process: SQLite allows one writer anyway, its busy handler would
-    // make waiting writers sleep in growing steps, and opening a connection per operation costs more than the
-    // operation. Other processes sharing the file meet SQLite's own lock (busy_timeout).
-    readonly SemaphoreSlim _writer = new(1, 1);
+    // Writes grouped into one transaction at most.
+    const int MaxGroup = 64;
+
+    // One connection and one writer in this process: SQLite allows one writer anyway, its busy handler would make
+    // waiting writers sleep in growing steps, and opening a connection per operation costs more than the operation.
+    // Other processes sharing the file meet SQLite's own lock (busy_timeout).
+    readonly Channel<PendingWrite> _writes = Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleReader = true });
+    readonly Task _writer;
+    readonly Task _checkpointer;
+    readonly CancellationTokenSource _stopping = new();
     SqliteConnection? _connection;
+    long _writesSinceCheckpoint;
     SqliteCommand? _claim;
     SqliteCommand? _select;
     SqliteCommand? _complete;
@@ -31,6 +41,53 @@ internal sealed class SqliteIdempotencyStore : IIdempotencyStore, IAsyncDisposab
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         _connectionString = new SqliteConnectionStringBuilder { DataSource = path, Pooling = false, DefaultTimeout = 30 }.ToString();
         _time = time;
+        _writer = Task.Run(WriteLoopAsync);
+        _checkpointer = Task.Run(CheckpointLoopAsync);
+    }
+
+    static readonly TimeSpan CheckpointInterval = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Copies the WAL into the database once a second when there were writes, on a connection of its own: a PASSIVE
+    /// checkpoint never blocks the writer, and the writer starts the WAL afresh once everything is copied.
+    /// </summary>
+    async Task CheckpointLoopAsync()
+    {
+        SqliteConnection? connection = null;
+        try
+        {
+            while (!_stopping.IsCancellationRequested)
+            {
+                await Task.Delay(CheckpointInterval, _time, _stopping.Token).ConfigureAwait(false);
+                if (Interlocked.Exchange(ref _writesSinceCheckpoint, 0) == 0)
+                    continue;
+                try
+                {
+                    if (connection is null)
+                    {
+                        connection = new SqliteConnection(_connectionString);
+                        await connection.OpenAsync(_stopping.Token).ConfigureAwait(false);
+                    }
+                    await ExecuteAsync(connection, "PRAGMA wal_checkpoint(PASSIVE)").ConfigureAwait(false);
+                }
+                catch (SqliteException)
+                {
+                    // The next round tries again on a fresh connection; meanwhile the WAL only grows.
+                    Interlocked.Increment(ref _writesSinceCheckpoint);
+                    if (connection is not null)
+                        await connection.DisposeAsync().ConfigureAwait(false);
+                    connection = null;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            if (connection is not null)
+                await connection.DisposeAsync().ConfigureAwait(false);
+        }
     }
 
     async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
@@ -39,10 +96,13 @@ internal sealed class SqliteIdempotencyStore : IIdempotencyStore, IAsyncDisposab
         await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
         // WAL with synchronous=NORMAL: durable across process crashes, one fsync per checkpoint instead of per commit.
+        // Checkpoints run in the background (CheckpointLoopAsync), not in whichever write happens to fill the WAL: that
+        // write's fsync held up every command behind it (a p99 of 100 ms at 100 commands a second).
         command.CommandText = """
             PRAGMA journal_mode = WAL;
             PRAGMA synchronous = NORMAL;
             PRAGMA busy_timeout = 30000;
+            PRAGMA wal_autocheckpoint = 0;
             CREATE TABLE IF NOT EXISTS idempotency (
                 corp_id TEXT NOT NULL,
                 request_id TEXT NOT NULL,
@@ -62,23 +122,106 @@ internal sealed class SqliteIdempotencyStore : IIdempotencyStore, IAsyncDisposab
         return connection;
     }
 
-    async Task<T> WriteAsync<T>(Func<SqliteConnection, Task<T>> write, CancellationToken cancellationToken)
+    Task<T> WriteAsync<T>(Func<SqliteConnection, Task<T>> write, CancellationToken cancellationToken)
     {
-        await _writer.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var pending = new PendingWrite<T>(write, cancellationToken);
+        ObjectDisposedException.ThrowIf(!_writes.Writer.TryWrite(pending), this);
+        return pending.Task;
+    }
+
+    async Task WriteLoopAsync()
+    {
+        var group = new List<PendingWrite>(MaxGroup);
+        while (await _writes.Reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            group.Clear();
+            while (group.Count < MaxGroup && _writes.Reader.TryRead(out var pending))
+            {
+                if (pending.CancellationToken.IsCancellationRequested)
+                    pending.Fail(new OperationCanceledException(pending.CancellationToken));
+                else
+                    group.Add(pending);
+            }
+            if (group.Count > 0)
+            {
+                await WriteGroupAsync(group).ConfigureAwait(false);
+                Interlocked.Increment(ref _writesSinceCheckpoint);
+            }
+        }
+    }
+
+    async Task WriteGroupAsync(List<PendingWrite> group)
+    {
+        PendingWrite? current = null;
         try
         {
-            _connection ??= await OpenAsync(cancellationToken).ConfigureAwait(false);
-            return await write(_connection).ConfigureAwait(false);
+            var connection = _connection ??= await OpenAsync(CancellationToken.None).ConfigureAwait(false);
+            // BEGIN/COMMIT as statements: the prepared commands then need no transaction object of their own.
+            if (group.Count > 1)
+                await ExecuteAsync(connection, "BEGIN IMMEDIATE").ConfigureAwait(false);
+            foreach (var pending in group)
+            {
+                current = pending;
+                await pending.RunAsync(connection).ConfigureAwait(false);
+            }
+            current = null;
+            if (group.Count > 1)
+                await ExecuteAsync(connection, "COMMIT").ConfigureAwait(false);
+            foreach (var pending in group)
+                pending.Succeed();
         }
-        catch (SqliteException)
+        catch (Exception ex)
         {
-            // Never reuse a connection that failed: the next operation opens a fresh one (and prepares anew).
+            // Never reuse a connection that failed: closing it rolls the group back, and the next write opens a fresh one
+            // (and prepares anew). The group's other writes were rolled back too: they fail as an outage, and are retried.
             await CloseAsync().ConfigureAwait(false);
-            throw;
+            foreach (var pending in group)
+            {
+                pending.Fail(pending == current || ex is SqliteException
+                    ? ex
+                    : new SqliteException($"Rolled back with a write of the same transaction that failed ({ex.GetType().Name}).", 1));
+            }
         }
-        finally
+    }
+
+    static async Task ExecuteAsync(SqliteConnection connection, string sql)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync().ConfigureAwait(false);
+    }
+
+    abstract class PendingWrite
+    {
+        public abstract CancellationToken CancellationToken { get; }
+
+        public abstract Task RunAsync(SqliteConnection connection);
+
+        public abstract void Succeed();
+
+        public abstract void Fail(Exception exception);
+    }
+
+    sealed class PendingWrite<T>(Func<SqliteConnection, Task<T>> write, CancellationToken cancellationToken) : PendingWrite
+    {
+        readonly TaskCompletionSource<T> _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        T? _result;
+
+        public Task<T> Task => _done.Task;
+
+        public override CancellationToken CancellationToken => cancellationToken;
+
+        public override async Task RunAsync(SqliteConnection connection) => _result = await write(connection).ConfigureAwait(false);
+
+        // Only once the group is committed: a write's caller never sees a result that could still be rolled back.
+        public override void Succeed() => _done.TrySetResult(_result!);
+
+        public override void Fail(Exception exception)
         {
-            _writer.Release();
+            if (exception is OperationCanceledException && cancellationToken.IsCancellationRequested)
+                _done.TrySetCanceled(cancellationToken);
+            else
+                _done.TrySetException(exception);
         }
     }
 
@@ -97,10 +240,13 @@ internal sealed class SqliteIdempotencyStore : IIdempotencyStore, IAsyncDisposab
 
     public async ValueTask DisposeAsync()
     {
-        await _writer.WaitAsync().ConfigureAwait(false);
+        // Writes already queued still run; new ones are refused.
+        _writes.Writer.TryComplete();
+        await _writer.ConfigureAwait(false);
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        await _checkpointer.ConfigureAwait(false);
+        _stopping.Dispose();
         await CloseAsync().ConfigureAwait(false);
-        _writer.Release();
-        _writer.Dispose();
     }
 
     public Task<IdempotencyClaim> TryBeginAsync(IdempotencyKey key, string userId, string owner, TimeSpan lease, CancellationToken cancellationToken) =>
