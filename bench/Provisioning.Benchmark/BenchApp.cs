@@ -77,8 +77,10 @@ internal static class BenchApp
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                 $"ours / naive at 0 ms (rate limit lifted): {ours.Throughput / naive.Throughput:0.00}× the throughput, {ours.CpuPerThousand / naive.CpuPerThousand:0.00}× the CPU per create ({ours.CpuPerThousand:0.00} vs {naive.CpuPerThousand:0.00} CPU-s per 1,000); ours / bare MassTransit: {ours.Throughput / baseline:P0}")).ConfigureAwait(false);
         foreach (var cold in results.Where(r => r.Scenario.Cold))
-            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"{cold.Scenario.Name}: first 10 s {cold.FirstTenSeconds:0} cmd/s = {cold.FirstTenSeconds / cold.AfterTenSeconds:P0} of the {cold.AfterTenSeconds:0} cmd/s after them (a drain shorter than 15 s shows NaN: give it more --commands)")).ConfigureAwait(false);
+            await output.WriteLineAsync(double.IsNaN(cold.AfterTenSeconds)
+                ? $"{cold.Scenario.Name}: the drain took under 15 s, nothing steady to compare its first 10 s with (give it more --commands)"
+                : string.Create(CultureInfo.InvariantCulture,
+                    $"{cold.Scenario.Name}: first 10 s {cold.FirstTenSeconds:0} cmd/s = {cold.FirstTenSeconds / cold.AfterTenSeconds:P0} of the {cold.AfterTenSeconds:0} cmd/s after them")).ConfigureAwait(false);
         foreach (var pacedRow in results.Where(r => r.Scenario.Kind == ConsumerKind.Ours && !r.Scenario.RaisedLimits && r.Scenario.OpenLoopRate == 0))
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                 $"{pacedRow.Scenario.Name}: slowest enterprise {pacedRow.SlowestCorp:0.0} creates/s = {pacedRow.SlowestCorp / (9900 / 60.0):P0} of its 9,900/min")).ConfigureAwait(false);

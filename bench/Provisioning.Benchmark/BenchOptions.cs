@@ -24,15 +24,16 @@ internal sealed record BenchOptions
     internal sealed record Knob(string Name, IReadOnlyDictionary<string, string> Environment, bool ReadyToRun);
 
     /// <summary>
-    /// What <c>--knobs</c> compares on a cold backlog: the build as the tests run it (JIT, tiered, with and without
-    /// dynamic PGO and tiering) and the ReadyToRun publish (the container image) with and without dynamic PGO.
+    /// What <c>--knobs</c> compares on a cold backlog, next to the plain row (the build as the tests run it, with the
+    /// project's dynamic PGO off): PGO back on (the .NET default), no tiering, and the ReadyToRun publish (the
+    /// container image) with PGO off and on. The environment overrides the project's runtimeconfig.
     /// </summary>
     static IReadOnlyList<Knob> RuntimeKnobs() =>
     [
-        new("TieredPGO=0", new Dictionary<string, string> { ["DOTNET_TieredPGO"] = "0" }, false),
+        new("TieredPGO=1 (.NET default)", new Dictionary<string, string> { ["DOTNET_TieredPGO"] = "1" }, false),
         new("TieredCompilation=0", new Dictionary<string, string> { ["DOTNET_TieredCompilation"] = "0" }, false),
         new("ReadyToRun", new Dictionary<string, string>(), true),
-        new("ReadyToRun, TieredPGO=0", new Dictionary<string, string> { ["DOTNET_TieredPGO"] = "0" }, true),
+        new("ReadyToRun, TieredPGO=1", new Dictionary<string, string> { ["DOTNET_TieredPGO"] = "1" }, true),
     ];
     public string RabbitHost { get; init; } = Environment.GetEnvironmentVariable("PROVISIONING_TEST_RABBITMQ_HOST") ?? "127.0.0.1";
     public string? Postgres { get; init; } = Environment.GetEnvironmentVariable("PROVISIONING_TEST_POSTGRES") ?? "Host=127.0.0.1;Port=55432;Username=postgres";
