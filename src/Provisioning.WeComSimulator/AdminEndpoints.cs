@@ -9,6 +9,8 @@ internal static class AdminEndpoints
 
     public sealed record Secret(string Value);
 
+    public sealed record MemberFlags(bool? Activated, bool? Creator, bool? SystemGenerated);
+
     public static void MapAdmin(this IEndpointRouteBuilder app)
     {
         var admin = app.MapGroup("/admin");
@@ -16,7 +18,7 @@ internal static class AdminEndpoints
         // Every member created, how many user/create calls each userid received, and the error answers given by code.
         admin.MapGet("/ledger", (SimulatorState state) => Results.Json(new
         {
-            members = state.Members().Select(m => new { corpId = m.CorpId, userId = m.UserId, createdAt = m.CreatedAt, body = m.Body }),
+            members = state.Members().Select(m => new { corpId = m.CorpId, userId = m.UserId, createdAt = m.CreatedAt, status = m.Status, body = m.Body }),
             createCalls = state.CreateCalls(),
             errorAnswers = state.ErrorAnswers(),
             getTokenCalls = state.GetTokenCalls,
@@ -52,6 +54,11 @@ internal static class AdminEndpoints
             state.SetSecret(corpId, secret.Value);
             return Results.NoContent();
         });
+
+        // What only the person or WeCom can set: activated (mobile changes are then ignored), the creator (cannot be
+        // deleted), a system-generated userid (may be renamed once).
+        admin.MapPatch("/corps/{corpId}/members/{userId}", (string corpId, string userId, MemberFlags flags, SimulatorState state) =>
+            state.Mark(corpId, userId, flags.Activated, flags.Creator, flags.SystemGenerated) ? Results.NoContent() : Results.NotFound());
 
         admin.MapPost("/reset", (SimulatorState state) =>
         {

@@ -1,13 +1,13 @@
 namespace Provisioning.WeComSimulator;
 
-/// <summary>Applies <see cref="FaultSettings"/> to user/create: rate and concurrency limits, busy answers, 5xx, latency.</summary>
+/// <summary>Applies <see cref="FaultSettings"/> to the write calls: rate and concurrency limits, busy answers, 5xx, latency.</summary>
 public sealed class FaultInjector(SimulatorState state, TimeProvider time)
 {
     readonly Lock _gate = new();
     readonly Dictionary<string, (long Minute, int Count, bool Blocked)> _minutes = new(StringComparer.Ordinal);
     int _inFlight;
 
-    /// <summary>Enters one user/create call; dispose the result when the call ends.</summary>
+    /// <summary>Enters one write call; dispose the result when the call ends.</summary>
     public InFlight Enter() => new(this);
 
     public sealed class InFlight : IDisposable

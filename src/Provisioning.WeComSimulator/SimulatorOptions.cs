@@ -24,7 +24,7 @@ public sealed class SimulatorOptions
     public FaultSettings Faults { get; set; } = new();
 }
 
-/// <summary>Fault injection for user/create (and, for latency, every call).</summary>
+/// <summary>Fault injection for the write calls (create, update, delete, batch delete; latency: every call).</summary>
 public sealed record FaultSettings
 {
     /// <summary>Fixed latency added to every call, in milliseconds.</summary>
@@ -33,24 +33,24 @@ public sealed record FaultSettings
     /// <summary>Random extra latency, uniform from 0 to this many milliseconds.</summary>
     public int LatencyJitterMs { get; init; }
 
-    /// <summary>Share of user/create calls answered -1 (system busy), 0 to 1.</summary>
+    /// <summary>Share of write calls answered -1 (system busy), 0 to 1.</summary>
     public double BusyRate { get; init; }
 
-    /// <summary>Share of user/create calls answered HTTP 502, 0 to 1.</summary>
+    /// <summary>Share of write calls answered HTTP 502, 0 to 1.</summary>
     public double Http5xxRate { get; init; }
 
-    /// <summary>user/create calls allowed per minute and corp before 45009 (0: unlimited). A breach blocks for the rest of the minute, as WeCom's.</summary>
+    /// <summary>Write calls allowed per minute and corp before 45009 (0: unlimited). A breach blocks for the rest of the minute, as WeCom's.</summary>
     public int PerMinuteLimit { get; init; }
 
     /// <summary>The window <see cref="PerMinuteLimit"/> counts over, in seconds, aligned to the clock (60 as WeCom's; shorter for tests).</summary>
     public int RateWindowSeconds { get; init; } = 60;
 
-    /// <summary>Concurrent user/create calls allowed before 45033 (0: unlimited).</summary>
+    /// <summary>Concurrent write calls allowed before 45033 (0: unlimited).</summary>
     public int ConcurrencyLimit { get; init; }
 
     /// <summary>When above 0, user/create creates the member and answers only after this many milliseconds ("slow success").</summary>
     public int SlowSuccessMs { get; init; }
 
-    /// <summary>When true, user/create is unreachable: the connection is aborted without an answer.</summary>
+    /// <summary>When true, every write call is unreachable: the connection is aborted without an answer.</summary>
     public bool Down { get; init; }
 }

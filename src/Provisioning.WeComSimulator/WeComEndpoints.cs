@@ -5,7 +5,10 @@ using System.Text.RegularExpressions;
 
 namespace Provisioning.WeComSimulator;
 
-/// <summary>The WeCom API calls we make, with WeCom's server-side rules (WeCom documents 91039, 90195, 90196).</summary>
+/// <summary>
+/// The WeCom API calls we make, with WeCom's server-side rules (WeCom documents 91039, 90195, 90196, 90197, 90198,
+/// 90199). Every write call (create, update, delete, batch delete) meets the same faults (<see cref="FaultSettings"/>).
+/// </summary>
 internal static partial class WeComEndpoints
 {
     [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9_\-@.]{0,63}$")]
@@ -18,6 +21,14 @@ internal static partial class WeComEndpoints
         app.MapGet("/cgi-bin/gettoken", GetToken);
         app.MapPost("/cgi-bin/user/create", CreateUser);
         app.MapGet("/cgi-bin/user/get", GetUser);
+        app.MapPost("/cgi-bin/user/update", (HttpContext http, SimulatorState state, FaultInjector faults) =>
+            WriteAsync(http, state, faults, readsBody: true, "updated", (corpId, body) => state.Update(corpId, body!)));
+        app.MapGet("/cgi-bin/user/delete", (HttpContext http, SimulatorState state, FaultInjector faults) =>
+            WriteAsync(http, state, faults, readsBody: false, "deleted", (corpId, _) => (state.Delete(corpId, http.Request.Query["userid"]), null)));
+        app.MapPost("/cgi-bin/user/batchdelete", (HttpContext http, SimulatorState state, FaultInjector faults) =>
+            WriteAsync(http, state, faults, readsBody: true, "deleted", (corpId, body) => body!["useridlist"] is JsonArray list
+                ? (state.BatchDelete(corpId, [.. list.Select(u => (string?)u ?? "")]), null)
+                : (40031, "useridlist")));
         app.MapPost("/cgi-bin/user/list_id", ListIds);
     }
 
@@ -53,40 +64,17 @@ internal static partial class WeComEndpoints
         if (tokenError != 0)
             return Error(tokenError);
 
-        using var buffer = new MemoryStream();
-        await http.Request.Body.CopyToAsync(buffer, cancellationToken);
-        var raw = buffer.ToArray();
-        if (HasUnicodeEscape(raw))
-            return Error(40033);
-        JsonObject body;
-        try
-        {
-            body = JsonNode.Parse(raw) as JsonObject ?? throw new JsonException("not an object");
-        }
-        catch (JsonException)
-        {
-            return Error(47001);
-        }
+        var (body, bodyError) = await ReadBodyAsync(http);
+        if (body is null)
+            return Error(bodyError);
         var userId = body["userid"] is JsonValue id && id.TryGetValue<string>(out var text) ? text : null;
         state.CountCreateCall(userId);
 
-        var settings = state.Faults;
-        if (settings.Down)
-        {
-            http.Abort();
+        var (aborted, fault) = await InjectFaultsAsync(http, state, faults, inFlight, corpId!, errCode => Error(errCode));
+        if (aborted)
             return null;
-        }
-        if (state.NextScriptedError() is { } scripted)
-            return scripted is >= 500 and < 600 ? Results.StatusCode(scripted) : Error(scripted);
-        if (settings.ConcurrencyLimit > 0 && inFlight.Count > settings.ConcurrencyLimit)
-            return Error(45033);
-        if (faults.OverMinuteLimit(corpId!))
-            return Error(45009);
-        if (FaultInjector.Roll(settings.Http5xxRate))
-            return Results.StatusCode(StatusCodes.Status502BadGateway);
-        if (FaultInjector.Roll(settings.BusyRate))
-            return Error(-1);
-        await faults.DelayAsync(cancellationToken);
+        if (fault is not null)
+            return fault;
 
         if (Validate(body, userId) is { } invalid)
             return Error(invalid.ErrCode, invalid.Detail);
@@ -94,13 +82,13 @@ internal static partial class WeComEndpoints
         var (errCode, placeholders) = state.Create(corpId!, userId!, body);
         if (errCode != 0)
             return Error(errCode);
-        if (settings.SlowSuccessMs > 0)
+        if (state.Faults.SlowSuccessMs > 0)
         {
             // Created, but the answer comes after the client's timeout: the case that makes blind retries dangerous.
             // A client that gave up (or died) ends the wait.
             try
             {
-                await Task.Delay(settings.SlowSuccessMs, cancellationToken);
+                await Task.Delay(state.Faults.SlowSuccessMs, cancellationToken);
             }
             catch (OperationCanceledException)
             {
@@ -115,6 +103,90 @@ internal static partial class WeComEndpoints
                 ["department_info"] = new JsonArray([.. placeholders.Select(p => (JsonNode)new JsonObject { ["name"] = p.Name, ["id"] = p.Id })]),
             };
         return Results.Text(answer.ToJsonString(Plain), "application/json; charset=utf-8");
+    }
+
+    /// <summary>A request body as WeCom reads it: 40033 for <c>\uXXXX</c> escapes, 47001 for anything not a JSON object.</summary>
+    static async Task<(JsonObject? Body, int ErrCode)> ReadBodyAsync(HttpContext http)
+    {
+        using var buffer = new MemoryStream();
+        await http.Request.Body.CopyToAsync(buffer, http.RequestAborted);
+        var raw = buffer.ToArray();
+        if (HasUnicodeEscape(raw))
+            return (null, 40033);
+        try
+        {
+            return (JsonNode.Parse(raw) as JsonObject ?? throw new JsonException("not an object"), 0);
+        }
+        catch (JsonException)
+        {
+            return (null, 47001);
+        }
+    }
+
+    /// <summary>
+    /// The faults a write call meets once its token and body are read, in this order: down (the connection aborted),
+    /// a scripted answer, 45033, 45009, HTTP 502, -1, then the latency. Aborted: no answer at all.
+    /// </summary>
+    static async Task<(bool Aborted, IResult? Fault)> InjectFaultsAsync(HttpContext http, SimulatorState state, FaultInjector faults,
+        FaultInjector.InFlight inFlight, string corpId, Func<int, IResult> error)
+    {
+        var settings = state.Faults;
+        if (settings.Down)
+        {
+            http.Abort();
+            return (true, null);
+        }
+        if (state.NextScriptedError() is { } scripted)
+            return (false, scripted is >= 500 and < 600 ? Results.StatusCode(scripted) : error(scripted));
+        if (settings.ConcurrencyLimit > 0 && inFlight.Count > settings.ConcurrencyLimit)
+            return (false, error(45033));
+        if (faults.OverMinuteLimit(corpId))
+            return (false, error(45009));
+        if (FaultInjector.Roll(settings.Http5xxRate))
+            return (false, Results.StatusCode(StatusCodes.Status502BadGateway));
+        if (FaultInjector.Roll(settings.BusyRate))
+            return (false, error(-1));
+        await faults.DelayAsync(http.RequestAborted);
+        return (false, null);
+    }
+
+    /// <summary>user/update, user/delete and user/batchdelete: token, body, faults, then the state's rule.</summary>
+    static async Task WriteAsync(HttpContext http, SimulatorState state, FaultInjector faults, bool readsBody, string done,
+        Func<string, JsonObject?, (int ErrCode, string? Detail)> apply)
+    {
+        IResult Error(int errCode, string? detail = null)
+        {
+            state.CountErrorAnswer(errCode);
+            return WeComErrors.Answer(errCode, detail);
+        }
+
+        using var inFlight = faults.Enter();
+        IResult? result;
+        var (tokenError, corpId) = state.CheckToken(http.Request.Query["access_token"]);
+        if (tokenError != 0)
+        {
+            result = Error(tokenError);
+        }
+        else
+        {
+            var (body, bodyError) = readsBody ? await ReadBodyAsync(http) : (null, 0);
+            if (bodyError != 0)
+            {
+                result = Error(bodyError);
+            }
+            else
+            {
+                var (aborted, fault) = await InjectFaultsAsync(http, state, faults, inFlight, corpId!, errCode => Error(errCode));
+                if (aborted)
+                    return;
+                var (errCode, detail) = fault is null ? apply(corpId!, body) : (0, null);
+                result = fault ?? (errCode != 0 ? Error(errCode, detail)
+                    : Results.Text(new JsonObject { ["errcode"] = 0, ["errmsg"] = done }.ToJsonString(Plain), "application/json; charset=utf-8"));
+            }
+        }
+        if (result is IStatusCodeHttpResult { StatusCode: >= 500 and var status })
+            state.CountErrorAnswer(status);
+        await result.ExecuteAsync(http);
     }
 
     static (int ErrCode, string Detail)? Validate(JsonObject body, string? userId)
@@ -163,6 +235,8 @@ internal static partial class WeComEndpoints
         answer["errcode"] = 0;
         answer["errmsg"] = "ok";
         answer.Remove("to_invite");
+        answer["status"] = member.Status;
+        answer["enable"] = member.Disabled ? 0 : 1;
         return Results.Text(answer.ToJsonString(Plain), "application/json; charset=utf-8");
     }
 

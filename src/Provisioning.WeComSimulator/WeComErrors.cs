@@ -25,6 +25,10 @@ internal static class WeComErrors
         [60112] = "invalid username",
         [60129] = "missing mobile or email",
         [60132] = "is_leader_in_dept size not match department size",
+        [40031] = "invalid userid list",
+        [40032] = "invalid userid list size",
+        [301005] = "not allow to delete creator",
+        [301036] = "userid can not be modified",
     };
 
     public static string Message(int errCode, string? detail = null)
