@@ -59,7 +59,7 @@ internal sealed class CreateMemberConsumer(
             return;
         }
 
-        object outcome;
+        Outcome outcome;
         // Attempts so far: those of earlier deliveries (the claim's count) and this delivery's in-process retries.
         var attempt = claim.Attempts - 1;
         try
@@ -78,9 +78,9 @@ internal sealed class CreateMemberConsumer(
 
         // Recorded before it is published: a crash in between republishes the recorded outcome on redelivery. If the
         // store stays down, the delivery is parked; the next one finds the member WeCom holds (60102) and reconciles.
-        var stored = OutcomePublisher.ToStored(outcome);
+        var stored = outcome.ToStored();
         await retry.Pipeline.ExecuteAsync(
-            async token => await store.CompleteAsync(key, owner, outcome is MemberCreated, stored, token).ConfigureAwait(false),
+            async token => await store.CompleteAsync(key, owner, outcome.Succeeded, stored, token).ConfigureAwait(false),
             cancellationToken).ConfigureAwait(false);
         await outcomes.PublishAsync(context, outcome).ConfigureAwait(false);
     }

@@ -7,7 +7,7 @@ namespace Provisioning.Consumer.Consumers;
 /// <summary>Builds the outcome events of one attempt at one command.</summary>
 internal sealed class MemberOutcomes(CreateMember command, int attempts, DateTimeOffset now)
 {
-    public MemberCreated Created(string corpId, WeComResult<UserCreateResponse> result, bool alreadyExisted) => new()
+    public Outcome Created(string corpId, WeComResult<UserCreateResponse> result, bool alreadyExisted) => new Outcome.Created(new MemberCreated
     {
         RequestId = command.RequestId,
         CorpId = corpId,
@@ -18,19 +18,19 @@ internal sealed class MemberOutcomes(CreateMember command, int attempts, DateTim
         Response = result.Raw,
         Attempts = attempts,
         OccurredAt = now,
-    };
+    });
 
-    public MemberCreationFailed UnknownCorp() => Failed(command.CorpId ?? "", FailureReasons.UnknownCorp) with
+    public Outcome UnknownCorp() => new Outcome.Failed(Failed(command.CorpId ?? "", FailureReasons.UnknownCorp) with
     {
         Errors = [new FieldError { Field = "corpId", Message = $"corp id '{command.CorpId}' is not configured in this service (WeCom:CorpId or WeCom:Corps)" }],
-    };
+    });
 
-    public MemberCreationFailed Invalid(string corpId, IReadOnlyList<FieldError> errors) =>
-        Failed(corpId, FailureReasons.Invalid) with { Errors = errors };
+    public Outcome Invalid(string corpId, IReadOnlyList<FieldError> errors) =>
+        new Outcome.Failed(Failed(corpId, FailureReasons.Invalid) with { Errors = errors });
 
-    public MemberCreationFailed Rejected<T>(string corpId, string reason, WeComResult<T> result)
+    public Outcome Rejected<T>(string corpId, string reason, WeComResult<T> result)
         where T : class =>
-        Failed(corpId, reason) with { ErrCode = result.ErrCode, ErrMsg = result.ErrMsg };
+        new Outcome.Failed(Failed(corpId, reason) with { ErrCode = result.ErrCode, ErrMsg = result.ErrMsg });
 
     MemberCreationFailed Failed(string corpId, string reason) => new()
     {

@@ -13,8 +13,8 @@ internal sealed class MemberProvisioner(IWeComClient weCom, ExistingMemberReconc
     /// <param name="command">A command that passed validation.</param>
     /// <param name="attempts">This attempt's number; above 1, an earlier attempt may have created the member already.</param>
     /// <param name="cancellationToken">Cancels the WeCom calls.</param>
-    /// <returns>A <see cref="MemberCreated"/> or a <see cref="MemberCreationFailed"/>.</returns>
-    public async Task<object> ProvisionAsync(string corpId, CreateMember command, int attempts, CancellationToken cancellationToken)
+    /// <returns>The member created, or the command failed.</returns>
+    public async Task<Outcome> ProvisionAsync(string corpId, CreateMember command, int attempts, CancellationToken cancellationToken)
     {
         var outcomes = new MemberOutcomes(command, attempts, timeProvider.GetUtcNow());
         var result = await weCom.CreateUserAsync(corpId, UserCreateRequestMapper.Map(command), cancellationToken).ConfigureAwait(false);
