@@ -56,6 +56,11 @@ public sealed class HostileInputTests
         {
             ["Idempotency__SqlitePath"] = database,
             ["Logging__LogLevel__Default"] = "Information",
+            // What bounds memory under oversized bodies is the prefetch (the broker hands them over whole before we can
+            // refuse them unread): with a single enterprise the input queue prefetches MaxConcurrentCalls. At the default
+            // 256 all ten 5 MB bodies are in memory at once, where they live in the large object heap until a gen2
+            // collection, so the peak depends on GC timing (it once reached +184 MiB); at 32 it is a couple at a time.
+            ["WeCom__Limits__MaxConcurrentCalls"] = "32",
         });
         await using var outcomes = await Outcomes.ListenAsync(broker);
         await using var connection = await new ConnectionFactory { Uri = broker.AmqpUri }.CreateConnectionAsync();
