@@ -1,6 +1,6 @@
 using MassTransit;
+using Provisioning.Consumer.Operations;
 using Provisioning.Consumer.WeCom;
-using Provisioning.Contracts;
 
 namespace Provisioning.Consumer.Consumers;
 
@@ -12,19 +12,24 @@ namespace Provisioning.Consumer.Consumers;
 internal sealed class CommandScreen(CorpDirectory corps, OutcomePublisher outcomes, TimeProvider timeProvider)
 {
     /// <returns>The command's enterprise, or null when the command has been answered here.</returns>
-    public async Task<string?> ScreenAsync(ConsumeContext<CreateMember> context)
+    public async Task<string?> ScreenAsync<TCommand>(ConsumeContext<TCommand> context, IMemberOperation<TCommand> operation)
+        where TCommand : class
     {
-        var command = context.Message;
-        if (!corps.TryResolve(command.CorpId, out var corpId))
+        var key = operation.KeyOf(context.Message);
+        if (!corps.TryResolve(key.CorpId, out var corpId))
         {
-            await outcomes.PublishAsync(context, new MemberOutcomes(command, 1, timeProvider.GetUtcNow()).UnknownCorp()).ConfigureAwait(false);
+            var unknown = new OutcomeFactory(operation.NewFailure, key, key.CorpId ?? "", 0, timeProvider.GetUtcNow()).Failed(
+                Contracts.FailureReasons.UnknownCorp,
+                errors: [new Contracts.FieldError { Field = "corpId", Message = $"corp id '{key.CorpId}' is not configured in this service (WeCom:CorpId or WeCom:Corps)" }]);
+            await outcomes.PublishAsync(context, unknown, operation.Name).ConfigureAwait(false);
             return null;
         }
-        var errors = CreateMemberValidator.Validate(command);
+        var errors = operation.Validate(context.Message);
         if (errors.Count > 0)
         {
             // Validation is pure: a duplicate gets the same answer without the store.
-            await outcomes.PublishAsync(context, new MemberOutcomes(command, 1, timeProvider.GetUtcNow()).Invalid(corpId, errors)).ConfigureAwait(false);
+            var invalid = new OutcomeFactory(operation.NewFailure, key, corpId, 0, timeProvider.GetUtcNow()).Failed(Contracts.FailureReasons.Invalid, errors: errors);
+            await outcomes.PublishAsync(context, invalid, operation.Name).ConfigureAwait(false);
             return null;
         }
         return corpId;

@@ -4,10 +4,10 @@ namespace Provisioning.Consumer.Consumers;
 internal static partial class ConsumerLog
 {
     // Debug: at WeCom's pace this is 165 lines a second per enterprise; failures stay at Warning, and the outcome events
-    // (and their counters) are the record of every creation.
+    // (and their counters) are the record of every command.
     [LoggerMessage(EventId = 2000, Level = LogLevel.Debug,
-        Message = "Member {UserId} created in corp {CorpId} (request {RequestId}, already existed: {AlreadyExisted}, placeholder departments: {PlaceholderDepartments}, attempt {Attempts})")]
-    public static partial void MemberCreated(ILogger logger, string userId, string corpId, Guid requestId, bool alreadyExisted, int placeholderDepartments, int attempts);
+        Message = "{Operation} of member {UserId} in corp {CorpId} applied (request {RequestId}, attempt {Attempts})")]
+    public static partial void CommandApplied(ILogger logger, string operation, string userId, string corpId, Guid requestId, int attempts);
 
     [LoggerMessage(EventId = 2003, Level = LogLevel.Information,
         Message = "Message {MessageId} repeats a request that has ended: its stored {OutcomeType} was published again")]
@@ -17,7 +17,11 @@ internal static partial class ConsumerLog
         Message = "WeCom created placeholder departments {DepartmentIds} for member {UserId} in corp {CorpId}: those department ids did not exist")]
     public static partial void PlaceholderDepartments(ILogger logger, string userId, string corpId, string departmentIds);
 
+    [LoggerMessage(EventId = 2004, Level = LogLevel.Warning,
+        Message = "{Operation} of member {UserId} in corp {CorpId} applied with warnings: {Warnings}")]
+    public static partial void AppliedWithWarnings(ILogger logger, string operation, string userId, string corpId, string warnings);
+
     [LoggerMessage(EventId = 2001, Level = LogLevel.Warning,
-        Message = "Member {UserId} not created in corp {CorpId} (request {RequestId}): {Reason}: {Detail}")]
-    public static partial void MemberFailed(ILogger logger, string userId, string corpId, Guid requestId, string reason, string detail);
+        Message = "{Operation} of member {UserId} in corp {CorpId} failed (request {RequestId}): {Reason}: {Detail}")]
+    public static partial void CommandFailed(ILogger logger, string operation, string userId, string corpId, Guid requestId, string reason, string detail);
 }

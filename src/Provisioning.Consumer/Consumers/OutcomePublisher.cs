@@ -1,26 +1,29 @@
 using MassTransit;
 using Provisioning.Consumer.Idempotency;
+using Provisioning.Consumer.Operations;
 using Provisioning.Consumer.Telemetry;
 using Provisioning.Contracts;
 
 namespace Provisioning.Consumer.Consumers;
 
-/// <summary>Publishes an outcome (first time or replayed), counts it and logs it.</summary>
-internal sealed class OutcomePublisher(ProvisioningInstrumentation instrumentation, ILogger<OutcomePublisher> logger)
+/// <summary>Publishes an outcome (first time, replayed, or for a command that exhausted its retries), counts it and logs it.</summary>
+internal sealed class OutcomePublisher(ProvisioningInstrumentation instrumentation, IServiceProvider services, ILogger<OutcomePublisher> logger)
 {
-    /// <summary>Publishes an outcome for the first time, then counts and logs it.</summary>
-    public async Task PublishAsync(ConsumeContext context, Outcome outcome)
+    /// <summary>Publishes an outcome for the first time, through the delivery's outbox, then counts and logs it.</summary>
+    public async Task PublishAsync(ConsumeContext context, Outcome outcome, string operation)
     {
         await outcome.PublishAsync(context, replay: false, context.CancellationToken).ConfigureAwait(false);
-        switch (outcome)
-        {
-            case Outcome.Created { Event: var created }:
-                Created(created);
-                break;
-            case Outcome.Failed { Event: var failed }:
-                Failed(failed);
-                break;
-        }
+        Record(outcome, operation);
+    }
+
+    /// <summary>
+    /// Publishes the failure of a delivery that is about to go to the error queue: on the bus itself, not through the
+    /// delivery's outbox, which discards what a failed delivery published.
+    /// </summary>
+    public async Task PublishExhaustedAsync(Outcome outcome, string operation, CancellationToken cancellationToken)
+    {
+        await outcome.PublishAsync(services.GetRequiredService<IBus>(), replay: false, cancellationToken).ConfigureAwait(false);
+        Record(outcome, operation);
     }
 
     /// <summary>Publishes the stored outcome again, unchanged but for the replay header; counted and logged as a replay.</summary>
@@ -31,21 +34,49 @@ internal sealed class OutcomePublisher(ProvisioningInstrumentation instrumentati
         ConsumerLog.OutcomeReplayed(logger, context.MessageId, stored.MessageType);
     }
 
-    void Created(MemberCreated created)
+    void Record(Outcome outcome, string operation)
     {
-        instrumentation.MemberCreated(created.CorpId, created.AlreadyExisted);
-        ConsumerLog.MemberCreated(logger, created.UserId, created.CorpId, created.RequestId, created.AlreadyExisted, created.CreatedDepartments.Count, created.Attempts);
-        if (created.CreatedDepartments.Count > 0)
-            // WeCom made placeholder departments under 其他（待设置部门） for ids that did not exist: someone must sort them out.
-            ConsumerLog.PlaceholderDepartments(logger, created.UserId, created.CorpId, string.Join(", ", created.CreatedDepartments.Select(d => d.Id)));
+        switch (outcome)
+        {
+            case Outcome.Applied { Success: var success }:
+                Applied(success, operation);
+                break;
+            case Outcome.Failed { Failure: var failure }:
+                Failed(failure, operation);
+                break;
+        }
     }
 
-    void Failed(MemberCreationFailed failed)
+    void Applied(MemberCommandSucceeded success, string operation)
     {
-        instrumentation.MemberFailed(failed.CorpId, failed.Reason, failed.ErrCode);
+        instrumentation.CommandApplied(operation, success.CorpId);
+        if (success is MemberCreated member)
+            instrumentation.MemberCreated(member.CorpId, member.AlreadyExisted);
+        ConsumerLog.CommandApplied(logger, operation, success.UserId, success.CorpId, success.RequestId, success.Attempts);
+        switch (success)
+        {
+            case MemberCreated { CreatedDepartments.Count: > 0 } created:
+                // WeCom made placeholder departments under 其他（待设置部门） for ids that did not exist: someone must sort them out.
+                ConsumerLog.PlaceholderDepartments(logger, created.UserId, created.CorpId, string.Join(", ", created.CreatedDepartments.Select(d => d.Id)));
+                break;
+            case MemberSynced { CreatedDepartments.Count: > 0 } synced:
+                ConsumerLog.PlaceholderDepartments(logger, synced.UserId, synced.CorpId, string.Join(", ", synced.CreatedDepartments.Select(d => d.Id)));
+                break;
+            case MemberUpdated { Warnings.Count: > 0 } updated:
+                ConsumerLog.AppliedWithWarnings(logger, operation, updated.UserId, updated.CorpId, string.Join("; ", updated.Warnings));
+                break;
+            case MemberSynced { Warnings.Count: > 0 } synced:
+                ConsumerLog.AppliedWithWarnings(logger, operation, synced.UserId, synced.CorpId, string.Join("; ", synced.Warnings));
+                break;
+        }
+    }
+
+    void Failed(MemberCommandFailed failed, string operation)
+    {
+        instrumentation.CommandFailed(operation, failed.CorpId, failed.Reason, failed.ErrCode);
         var detail = failed.ErrCode is { } code
             ? $"errcode {code} {failed.ErrMsg}"
             : string.Join("; ", failed.Errors.Select(e => $"{e.Field}: {e.Message}").Prepend(failed.ErrMsg).OfType<string>());
-        ConsumerLog.MemberFailed(logger, failed.UserId, failed.CorpId, failed.RequestId, failed.Reason, detail);
+        ConsumerLog.CommandFailed(logger, operation, failed.UserId, failed.CorpId, failed.RequestId, failed.Reason, detail);
     }
 }

@@ -1,15 +1,13 @@
 using System.Collections.Concurrent;
 using MassTransit;
-using Microsoft.Extensions.Options;
-using Provisioning.Consumer.Consumers;
 using Provisioning.Consumer.WeCom;
 
 namespace Provisioning.Consumer.Messaging;
 
 /// <summary>
-/// One lane per configured enterprise: a durable queue <c>{input}.{corpId}</c> with its own receive endpoint, so an
-/// enterprise's slots and prefetch window are its own. The router (<see cref="CreateMemberRouter"/>) puts each command
-/// in its enterprise's lane. While an enterprise is paused its lane stops consuming: the commands wait in the broker,
+/// One lane per configured enterprise and command type: a durable queue <c>{input}.{corpId}</c> with its own receive
+/// endpoint, so an enterprise's slots and prefetch window are its own. The router (<see cref="Consumers.CommandRouter{TCommand}"/>)
+/// puts each command in its enterprise's lane; an enterprise's lanes stop and start together. While an enterprise is paused its lane stops consuming: the commands wait in the broker,
 /// in order and unacknowledged by no one (no consumer timeout), and come back when a probe is due or it resumes.
 /// With a single enterprise there is nothing to route: the input queue is its lane as well (<see cref="Direct"/>), which
 /// saves every command a hop through the broker; the lane queue stays consumed for commands held there.
@@ -17,7 +15,7 @@ namespace Provisioning.Consumer.Messaging;
 internal sealed partial class CorpLanes(
     CorpDirectory corps,
     WeComAvailability availability,
-    IOptions<ConsumerOptions> consumer,
+    CommandQueues queues,
     RetryParking parking,
     TimeProvider time,
     ILogger<CorpLanes> logger) : BackgroundService, IReceiveEndpointObserver
@@ -33,15 +31,22 @@ internal sealed partial class CorpLanes(
         public Task Transition = Task.CompletedTask;
     }
 
-    readonly ConcurrentDictionary<string, Lane> _byQueue = Lanes(corps.All, consumer.Value.QueueName);
+    readonly ConcurrentDictionary<string, Lane> _byQueue = Lanes(corps.All, queues.Inputs);
 
-    static ConcurrentDictionary<string, Lane> Lanes(IReadOnlyList<string> corpIds, string input)
+    static ConcurrentDictionary<string, Lane> Lanes(IReadOnlyList<string> corpIds, IReadOnlyCollection<string> inputs)
     {
         var lanes = new ConcurrentDictionary<string, Lane>(StringComparer.Ordinal);
         foreach (var corpId in corpIds)
-            lanes[QueueName(input, corpId)] = new Lane(corpId, corpIds.Count == 1 ? 2 : 1);
+        {
+            var lane = new Lane(corpId, inputs.Count * (corpIds.Count == 1 ? 2 : 1));
+            foreach (var input in inputs)
+                lanes[QueueName(input, corpId)] = lane;
+        }
         if (corpIds.Count == 1)
-            lanes[input] = lanes[QueueName(input, corpIds[0])];
+        {
+            foreach (var input in inputs)
+                lanes[input] = lanes[QueueName(input, corpIds[0])];
+        }
         return lanes;
     }
 
@@ -51,13 +56,18 @@ internal sealed partial class CorpLanes(
     /// <summary>The lane queue of an enterprise, e.g. <c>create-member.ww1234</c>.</summary>
     public static string QueueName(string inputQueue, string corpId) => $"{inputQueue}.{corpId}";
 
-    /// <summary>Every lane queue (not the input queue of <see cref="Direct"/>): (corp id, queue name).</summary>
-    public IEnumerable<(string CorpId, string Queue)> All => corps.All.Select(corpId => (corpId, QueueOf(corpId)));
-
-    public string QueueOf(string corpId) => QueueName(consumer.Value.QueueName, corpId);
+    /// <summary>The lane queues of one input queue (not the input queue itself when <see cref="Direct"/>).</summary>
+    public IEnumerable<string> LanesOf(string input) => corps.All.Select(corpId => QueueName(input, corpId));
 
     /// <summary>The enterprise whose lane an endpoint's address is, if it is one.</summary>
-    public string? CorpOf(Uri inputAddress) => _byQueue.GetValueOrDefault(inputAddress.AbsolutePath.Split('/')[^1])?.CorpId;
+    public string? CorpOf(Uri inputAddress) => _byQueue.GetValueOrDefault(CommandQueues.QueueOf(inputAddress))?.CorpId;
+
+    /// <summary>The lane of the delivery's command type for an enterprise.</summary>
+    string LaneOf(ConsumeContext context, string corpId) =>
+        QueueName(queues.InputOfQueue(CommandQueues.QueueOf(context.ReceiveContext.InputAddress))
+            ?? throw new InvalidOperationException($"No command input queue for {context.ReceiveContext.InputAddress}."), corpId);
+
+    Lane? ByCorp(string corpId) => _byQueue.Values.FirstOrDefault(lane => lane.CorpId == corpId);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -65,7 +75,7 @@ internal sealed partial class CorpLanes(
         // lane when a probe is due or the pause has ended, and catches up with anything missed.
         availability.Paused += corpId =>
         {
-            if (_byQueue.TryGetValue(QueueOf(corpId), out var lane))
+            if (ByCorp(corpId) is { } lane)
                 Reconcile(lane, stoppingToken);
         };
         while (!stoppingToken.IsCancellationRequested)
@@ -82,8 +92,8 @@ internal sealed partial class CorpLanes(
     /// </summary>
     public async Task HoldAsync(ConsumeContext context, string corpId)
     {
-        await parking.HoldAsync(context.ReceiveContext, QueueOf(corpId), context.CancellationToken).ConfigureAwait(false);
-        if (_byQueue.TryGetValue(QueueOf(corpId), out var lane))
+        await parking.HoldAsync(context.ReceiveContext, LaneOf(context, corpId), context.CancellationToken).ConfigureAwait(false);
+        if (ByCorp(corpId) is { } lane)
             Reconcile(lane, CancellationToken.None);
     }
 
@@ -113,7 +123,7 @@ internal sealed partial class CorpLanes(
 
     Task IReceiveEndpointObserver.Ready(ReceiveEndpointReady ready)
     {
-        if (_byQueue.TryGetValue(ready.InputAddress.AbsolutePath.Split('/')[^1], out var lane))
+        if (_byQueue.TryGetValue(CommandQueues.QueueOf(ready.InputAddress), out var lane))
         {
             lock (lane)
             {

@@ -3,15 +3,15 @@ using MassTransit;
 namespace Provisioning.Consumer.Messaging;
 
 /// <summary>
-/// The error ("_error") and dead-letter ("_skipped") queues of the input endpoint and of every lane are one queue,
-/// <c>{input}_error</c>: one place to watch and replay from, whatever lane a command failed in.
+/// The error ("_error") and dead-letter ("_skipped") queues of a command type's input endpoint and of every one of its
+/// lanes are one queue, <c>{input}_error</c>: one place per command type to watch and replay from, whatever lane a
+/// command failed in.
 /// </summary>
-internal sealed class LaneQueueNames(string inputQueue) : IErrorQueueNameFormatter, IDeadLetterQueueNameFormatter
+internal sealed class LaneQueueNames(CommandQueues queues) : IErrorQueueNameFormatter, IDeadLetterQueueNameFormatter
 {
     public string FormatErrorQueueName(string queueName) => ErrorQueueOf(queueName);
 
     public string FormatDeadLetterQueueName(string queueName) => ErrorQueueOf(queueName);
 
-    string ErrorQueueOf(string queueName) =>
-        queueName.StartsWith(inputQueue + ".", StringComparison.Ordinal) ? inputQueue + "_error" : queueName + "_error";
+    string ErrorQueueOf(string queueName) => (queues.InputOfQueue(queueName) ?? queueName) + "_error";
 }

@@ -1,12 +1,14 @@
 using MassTransit;
 using Microsoft.Extensions.Options;
 using Provisioning.Consumer.Consumers;
+using Provisioning.Consumer.Operations;
+using Provisioning.Contracts;
 
 namespace Provisioning.Consumer.Messaging;
 
 internal static class MessagingServiceCollectionExtensions
 {
-    /// <summary>MassTransit on RabbitMQ with the create-member consumer and its options, validated at start-up.</summary>
+    /// <summary>MassTransit on RabbitMQ with the member command pipeline and its options, validated at start-up.</summary>
     public static IServiceCollection AddMessaging(this IServiceCollection services)
     {
         services.AddOptions<RabbitMqOptions>()
@@ -26,24 +28,23 @@ internal static class MessagingServiceCollectionExtensions
         // Registered before MassTransit: the parking queues exist before the first message is consumed.
         services.AddSingleton<RetryParking>();
         services.AddHostedService(provider => provider.GetRequiredService<RetryParking>());
-        services.AddSingleton<ParkingFilter>();
+        services.AddSingleton<CommandQueues>();
         services.AddSingleton<CorpLanes>();
         services.AddHostedService(provider => provider.GetRequiredService<CorpLanes>());
         // CorpLanes learns of each lane's endpoint when it is ready, to stop and start it.
         services.AddReceiveEndpointObserver(provider => provider.GetRequiredService<CorpLanes>());
         services.AddHealthChecks().AddCheck<RetryParkingHealthCheck>("retry-parking", tags: ["ready"]);
 
-        services.AddScoped<ExistingMemberReconciler>();
-        services.AddScoped<MemberProvisioner>();
-        services.AddSingleton<TransientRetry>();
-        services.AddSingleton<OutcomePublisher>();
-        services.AddSingleton<CommandScreen>();
+        services.AddMemberOperations();
         services.AddMassTransit(bus =>
         {
             bus.DisableUsageTelemetry();
-            bus.AddConsumer<CreateMemberRouter, CreateMemberRouterDefinition>();
-            // Configured below, once per enterprise lane, not on an endpoint of its own.
-            bus.AddConsumer<CreateMemberConsumer, CreateMemberConsumerDefinition>().ExcludeFromConfigureEndpoints();
+            AddCommand<CreateMember>(bus);
+            AddCommand<UpdateMember>(bus);
+            AddCommand<DisableMember>(bus);
+            AddCommand<EnableMember>(bus);
+            AddCommand<DeleteMember>(bus);
+            AddCommand<SyncMember>(bus);
             bus.UsingRabbitMq((context, rabbit) =>
             {
                 var options = context.GetRequiredService<IOptions<RabbitMqOptions>>().Value;
@@ -64,36 +65,33 @@ internal static class MessagingServiceCollectionExtensions
                     json.MaxDepth = consumer.MaxJsonDepth;
                     return json;
                 });
-                var names = new LaneQueueNames(consumer.QueueName);
+                var queues = context.GetRequiredService<CommandQueues>();
+                var names = new LaneQueueNames(queues);
                 rabbit.SendTopology.ErrorQueueNameFormatter = names;
                 rabbit.SendTopology.DeadLetterQueueNameFormatter = names;
+                // The shared bases of the contracts are for subscribers who want every event; the profile base of the
+                // commands is no message of its own.
+                rabbit.Publish<MemberProfile>(publish => publish.Exclude = true);
 
                 var lanes = context.GetRequiredService<CorpLanes>();
-                if (lanes.Direct)
-                {
-                    // One enterprise: its commands are consumed from the input queue itself, no router, no extra hop.
-                    rabbit.ReceiveEndpoint(consumer.QueueName, input =>
-                    {
-                        if (options.QueueType == QueueType.Quorum)
-                            input.SetQuorumQueue();
-                        input.ConfigureConsumer<CreateMemberConsumer>(context);
-                    });
-                }
-                foreach (var (_, queue) in lanes.All)
-                {
-                    rabbit.ReceiveEndpoint(queue, lane =>
-                    {
-                        // A lane is fed by the router only: it must not be bound to the command exchange as well.
-                        lane.ConfigureConsumeTopology = false;
-                        if (options.QueueType == QueueType.Quorum)
-                            lane.SetQuorumQueue();
-                        lane.ConfigureConsumer<CreateMemberConsumer>(context);
-                    });
-                }
+                ConfigureLanes<CreateMember>(rabbit, context, lanes, queues, options.QueueType);
+                ConfigureLanes<UpdateMember>(rabbit, context, lanes, queues, options.QueueType);
+                ConfigureLanes<DisableMember>(rabbit, context, lanes, queues, options.QueueType);
+                ConfigureLanes<EnableMember>(rabbit, context, lanes, queues, options.QueueType);
+                ConfigureLanes<DeleteMember>(rabbit, context, lanes, queues, options.QueueType);
+                ConfigureLanes<SyncMember>(rabbit, context, lanes, queues, options.QueueType);
                 rabbit.ConfigureEndpoints(context, endpoints =>
                 {
+                    // One enterprise: no routers, each input queue is consumed as that enterprise's lane.
                     if (lanes.Direct)
-                        endpoints.Exclude<CreateMemberRouter>();
+                    {
+                        endpoints.Exclude<CommandRouter<CreateMember>>();
+                        endpoints.Exclude<CommandRouter<UpdateMember>>();
+                        endpoints.Exclude<CommandRouter<DisableMember>>();
+                        endpoints.Exclude<CommandRouter<EnableMember>>();
+                        endpoints.Exclude<CommandRouter<DeleteMember>>();
+                        endpoints.Exclude<CommandRouter<SyncMember>>();
+                    }
                 });
             });
         });
@@ -106,5 +104,42 @@ internal static class MessagingServiceCollectionExtensions
             host.StopTimeout = TimeSpan.FromSeconds(30);
         });
         return services;
+    }
+
+    static void AddCommand<TCommand>(IBusRegistrationConfigurator bus)
+        where TCommand : class
+    {
+        bus.AddConsumer<CommandRouter<TCommand>, CommandRouterDefinition<TCommand>>();
+        // Configured by ConfigureLanes, once per enterprise lane, not on an endpoint of its own.
+        bus.AddConsumer<MemberCommandConsumer<TCommand>, MemberCommandConsumerDefinition<TCommand>>().ExcludeFromConfigureEndpoints();
+    }
+
+    /// <summary>The lanes of one command type; with a single enterprise its input queue is consumed as a lane too.</summary>
+    static void ConfigureLanes<TCommand>(IRabbitMqBusFactoryConfigurator rabbit, IBusRegistrationContext context, CorpLanes lanes,
+        CommandQueues queues, QueueType queueType)
+        where TCommand : class
+    {
+        var input = queues.InputOf<TCommand>();
+        if (lanes.Direct)
+        {
+            // One enterprise: its commands are consumed from the input queue itself, no router, no extra hop.
+            rabbit.ReceiveEndpoint(input, endpoint =>
+            {
+                if (queueType == QueueType.Quorum)
+                    endpoint.SetQuorumQueue();
+                endpoint.ConfigureConsumer<MemberCommandConsumer<TCommand>>(context);
+            });
+        }
+        foreach (var queue in lanes.LanesOf(input))
+        {
+            rabbit.ReceiveEndpoint(queue, lane =>
+            {
+                // A lane is fed by the router only: it must not be bound to the command exchange as well.
+                lane.ConfigureConsumeTopology = false;
+                if (queueType == QueueType.Quorum)
+                    lane.SetQuorumQueue();
+                lane.ConfigureConsumer<MemberCommandConsumer<TCommand>>(context);
+            });
+        }
     }
 }

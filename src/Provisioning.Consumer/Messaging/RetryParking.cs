@@ -1,6 +1,5 @@
 using MassTransit;
 using Microsoft.Extensions.Options;
-using Provisioning.Consumer.Consumers;
 using RabbitMQ.Client;
 
 namespace Provisioning.Consumer.Messaging;
@@ -13,7 +12,7 @@ namespace Provisioning.Consumer.Messaging;
 internal sealed partial class RetryParking(
     IOptions<RabbitMqOptions> rabbit,
     IOptions<RetryOptions> retry,
-    IOptions<ConsumerOptions> consumer,
+    CommandQueues queues,
     ILogger<RetryParking> logger) : IHostedService, IAsyncDisposable
 {
     /// <summary>How many times the delivery has been parked so far (our own count: <c>x-death</c> is the broker's).</summary>
@@ -80,9 +79,12 @@ internal sealed partial class RetryParking(
             await _connecting.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).ConfigureAwait(false);
     }
 
-    /// <summary>Parks the delivery in the queue of tier <paramref name="tier"/> (0-based).</summary>
+    /// <summary>Parks the delivery in its input queue's parking queue of tier <paramref name="tier"/> (0-based).</summary>
     public Task ParkAsync(ReceiveContext context, int tier, CancellationToken cancellationToken) =>
-        MoveAsync(context, RetryOptions.ParkingQueue(consumer.Value.QueueName, Tiers[tier]), tier + 1, cancellationToken);
+        MoveAsync(context, RetryOptions.ParkingQueue(InputOf(context), Tiers[tier]), tier + 1, cancellationToken);
+
+    string InputOf(ReceiveContext context) =>
+        queues.InputOfQueue(CommandQueues.QueueOf(context.InputAddress)) ?? throw new InvalidOperationException($"No command input queue for {context.InputAddress}.");
 
     /// <summary>
     /// Puts the delivery back at the tail of a queue (its enterprise's lane) unchanged: a held command keeps its retry
@@ -129,12 +131,14 @@ internal sealed partial class RetryParking(
         _channel = await _connection.CreateChannelAsync(
             new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true), cancellationToken).ConfigureAwait(false);
 
-        var input = consumer.Value.QueueName;
-        foreach (var delay in Tiers)
+        foreach (var input in queues.Inputs)
         {
-            // Expired messages go through the default exchange straight back to the input queue.
-            await _channel.QueueDeclareAsync(RetryOptions.ParkingQueue(input, delay), durable: true, exclusive: false, autoDelete: false,
-                ParkingArguments(delay, input, options.QueueType), cancellationToken: cancellationToken).ConfigureAwait(false);
+            foreach (var delay in Tiers)
+            {
+                // Expired messages go through the default exchange straight back to their input queue.
+                await _channel.QueueDeclareAsync(RetryOptions.ParkingQueue(input, delay), durable: true, exclusive: false, autoDelete: false,
+                    ParkingArguments(delay, input, options.QueueType), cancellationToken: cancellationToken).ConfigureAwait(false);
+            }
         }
         return _channel;
     }

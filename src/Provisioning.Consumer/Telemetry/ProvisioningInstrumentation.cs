@@ -3,7 +3,7 @@ using System.Diagnostics.Metrics;
 
 namespace Provisioning.Consumer.Telemetry;
 
-/// <summary>Owns our <see cref="ActivitySource"/> and <see cref="Meter"/>; every provisioning metric is made here.</summary>
+/// <summary>Owns our <see cref="Meter"/>; every provisioning metric is made here. Traces are MassTransit's and HttpClient's.</summary>
 internal sealed class ProvisioningInstrumentation
 {
     public const string Name = "Provisioning.Consumer";
@@ -12,6 +12,8 @@ internal sealed class ProvisioningInstrumentation
     readonly Counter<long> _failed;
     readonly Counter<long> _replayed;
     readonly Counter<long> _parked;
+    readonly Counter<long> _applied;
+    readonly Counter<long> _commandsFailed;
 
     public ProvisioningInstrumentation(IMeterFactory meterFactory)
     {
@@ -19,10 +21,10 @@ internal sealed class ProvisioningInstrumentation
         _created = meter.CreateCounter<long>("provisioning.members.created", "{member}", "Members created (or found already created by an earlier attempt).");
         _failed = meter.CreateCounter<long>("provisioning.members.failed", "{member}", "Commands that ended in MemberCreationFailed, by reason.");
         _parked = meter.CreateCounter<long>("provisioning.retries.parked", "{message}", "Deliveries parked in a delayed-retry queue, by tier.");
+        _applied = meter.CreateCounter<long>("provisioning.commands.applied", "{command}", "Commands applied, by operation (create, update, disable, enable, delete, sync).");
+        _commandsFailed = meter.CreateCounter<long>("provisioning.commands.failed", "{command}", "Commands that ended in a failure event, by operation and reason.");
         _replayed = meter.CreateCounter<long>("provisioning.outcomes.replayed", "{message}", "Duplicates of ended requests answered with the stored outcome.");
     }
-
-    public static ActivitySource ActivitySource { get; } = new(Name);
 
     public void MemberCreated(string corpId, bool alreadyExisted)
     {
@@ -38,9 +40,14 @@ internal sealed class ProvisioningInstrumentation
         Activity.Current?.SetTag("provisioning.replay", true);
     }
 
-    public void MemberFailed(string corpId, string reason, int? errCode)
+    public void CommandApplied(string operation, string corpId) => _applied.Add(1, new("operation", operation), new("corp_id", corpId));
+
+    public void CommandFailed(string operation, string corpId, string reason, int? errCode)
     {
-        _failed.Add(1, new("corp_id", corpId), new("reason", reason));
+        _commandsFailed.Add(1, new("operation", operation), new("corp_id", corpId), new("reason", reason));
+        // The create counters stay as they were for the dashboards that count members created and failed.
+        if (operation == "create")
+            _failed.Add(1, new("corp_id", corpId), new("reason", reason));
         Activity.Current?.SetTag("provisioning.outcome", reason);
         if (errCode is not null)
             Activity.Current?.SetTag("wecom.errcode", errCode);

@@ -16,14 +16,27 @@ internal sealed class WeComClient(
     WeComAvailability availability,
     ILogger<WeComClient> logger) : IWeComClient
 {
-    public Task<WeComResult<UserCreateResponse>> CreateUserAsync(string corpId, UserCreateRequest request, CancellationToken cancellationToken)
+    public Task<WeComResult<UserCreateResponse>> CreateUserAsync(string corpId, UserRequest request, CancellationToken cancellationToken)
     {
-        var body = UserCreateRequestMapper.Serialize(request);
+        var body = UserRequestMapper.Serialize(request);
         return CallAsync<UserCreateResponse>(corpId, "user/create", token => new HttpRequestMessage(HttpMethod.Post, $"cgi-bin/user/create?access_token={token}")
         {
             Content = WeComHttp.JsonContent(body),
         }, cancellationToken);
     }
+
+    public Task<WeComResult<WeComResponse>> UpdateUserAsync(string corpId, UserRequest request, CancellationToken cancellationToken)
+    {
+        var body = UserRequestMapper.Serialize(request);
+        return CallAsync<WeComResponse>(corpId, "user/update", token => new HttpRequestMessage(HttpMethod.Post, $"cgi-bin/user/update?access_token={token}")
+        {
+            Content = WeComHttp.JsonContent(body),
+        }, cancellationToken);
+    }
+
+    public Task<WeComResult<WeComResponse>> DeleteUserAsync(string corpId, string userId, CancellationToken cancellationToken) =>
+        CallAsync<WeComResponse>(corpId, "user/delete", token => new HttpRequestMessage(HttpMethod.Get,
+            $"cgi-bin/user/delete?access_token={token}&userid={Uri.EscapeDataString(userId)}"), cancellationToken);
 
     public Task<WeComResult<UserGetResponse>> GetUserAsync(string corpId, string userId, CancellationToken cancellationToken) =>
         CallAsync<UserGetResponse>(corpId, "user/get", token => new HttpRequestMessage(HttpMethod.Get,

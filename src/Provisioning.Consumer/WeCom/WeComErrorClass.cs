@@ -21,6 +21,9 @@ public enum WeComErrorClass
     /// <summary>The userid exists already (60102): reconcile.</summary>
     AlreadyExists,
 
+    /// <summary>No member has this userid (60111): not found for an update, already gone for a delete.</summary>
+    NotFound,
+
     /// <summary>The mobile, email or biz mail belongs to another member.</summary>
     Conflict,
 

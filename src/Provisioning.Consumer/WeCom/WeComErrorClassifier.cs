@@ -32,6 +32,8 @@ public static class WeComErrorClassifier
             return WeComErrorClass.Configuration;
         if (code == 45024)
             return WeComErrorClass.Quota;
+        if (code == 60111)
+            return WeComErrorClass.NotFound;
         if (code == 60102)
             return WeComErrorClass.AlreadyExists;
         if (Conflict.Contains(code))

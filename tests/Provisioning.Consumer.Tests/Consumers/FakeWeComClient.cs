@@ -10,7 +10,7 @@ internal sealed class FakeWeComClient : IWeComClient
 {
     readonly ConcurrentQueue<WeComResult<UserCreateResponse>> _creates = new();
 
-    public ConcurrentQueue<UserCreateRequest> CreateRequests { get; } = new();
+    public ConcurrentQueue<UserRequest> CreateRequests { get; } = new();
 
     public WeComResult<UserGetResponse> GetAnswer { get; set; } = new() { Class = WeComErrorClass.Rejected, HttpStatus = 200, ErrCode = 60111, ErrMsg = "userid not found" };
 
@@ -24,11 +24,52 @@ internal sealed class FakeWeComClient : IWeComClient
         return this;
     }
 
-    public Task<WeComResult<UserCreateResponse>> CreateUserAsync(string corpId, UserCreateRequest request, CancellationToken cancellationToken)
+    public Task<WeComResult<UserCreateResponse>> CreateUserAsync(string corpId, UserRequest request, CancellationToken cancellationToken)
     {
         CreateRequests.Enqueue(request);
         return Task.FromResult(_creates.TryDequeue(out var answer) ? answer : Then);
     }
+
+    readonly ConcurrentQueue<WeComResult<WeComResponse>> _updates = new();
+
+    public ConcurrentQueue<UserRequest> UpdateRequests { get; } = new();
+
+    public ConcurrentQueue<string> DeleteRequests { get; } = new();
+
+    /// <summary>The answer to <c>user/update</c> once its script is used up.</summary>
+    public WeComResult<WeComResponse> ThenUpdate { get; set; } = Answer(0);
+
+    /// <summary>The answer to <c>user/delete</c>.</summary>
+    public WeComResult<WeComResponse> DeleteAnswer { get; set; } = Answer(0);
+
+    public FakeWeComClient ScriptUpdates(params WeComResult<WeComResponse>[] answers)
+    {
+        foreach (var answer in answers)
+            _updates.Enqueue(answer);
+        return this;
+    }
+
+    public Task<WeComResult<WeComResponse>> UpdateUserAsync(string corpId, UserRequest request, CancellationToken cancellationToken)
+    {
+        UpdateRequests.Enqueue(request);
+        return Task.FromResult(_updates.TryDequeue(out var answer) ? answer : ThenUpdate);
+    }
+
+    public Task<WeComResult<WeComResponse>> DeleteUserAsync(string corpId, string userId, CancellationToken cancellationToken)
+    {
+        DeleteRequests.Enqueue(userId);
+        return Task.FromResult(DeleteAnswer);
+    }
+
+    /// <summary>An answer with only errcode and errmsg, classified as the client would.</summary>
+    public static WeComResult<WeComResponse> Answer(int errCode) => new()
+    {
+        Class = WeComErrorClassifier.Classify(WeComCall.Business, 200, errCode),
+        HttpStatus = 200,
+        ErrCode = errCode,
+        ErrMsg = errCode == 0 ? "ok" : $"error {errCode}, hint: [test]",
+        Raw = JsonDocument.Parse($$"""{"errcode":{{errCode}},"errmsg":"{{(errCode == 0 ? "ok" : "error")}}"}""").RootElement.Clone(),
+    };
 
     int _getCalls;
 

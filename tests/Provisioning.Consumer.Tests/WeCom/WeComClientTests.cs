@@ -35,7 +35,7 @@ public sealed class WeComClientTests : IDisposable
 
     IWeComClient Client => _services.GetRequiredService<IWeComClient>();
 
-    static UserCreateRequest Request() => UserCreateRequestMapper.Map(TestCommands.Minimal());
+    static UserRequest Request() => UserRequestMapper.Map(TestCommands.Minimal());
 
     [Fact]
     public async Task CreateUser_Created_ParsesPlaceholderDepartmentsAndKeepsRawAnswer()

@@ -33,7 +33,7 @@ public sealed class WeComErrorClassifierTests
     [InlineData(60103, WeComErrorClass.Rejected)]
     [InlineData(60105, WeComErrorClass.Rejected)]
     [InlineData(60110, WeComErrorClass.Rejected)]
-    [InlineData(60111, WeComErrorClass.Rejected)]
+    [InlineData(60111, WeComErrorClass.NotFound)]
     [InlineData(60112, WeComErrorClass.Rejected)]
     [InlineData(60129, WeComErrorClass.Rejected)]
     [InlineData(60132, WeComErrorClass.Rejected)]

@@ -3,10 +3,10 @@ using Provisioning.Consumer.WeCom;
 
 namespace Provisioning.Consumer.Tests.WeCom;
 
-public sealed class UserCreateRequestMapperTests
+public sealed class UserRequestMapperTests
 {
     static string Body(Provisioning.Contracts.CreateMember command) =>
-        Encoding.UTF8.GetString(UserCreateRequestMapper.Serialize(UserCreateRequestMapper.Map(command)));
+        Encoding.UTF8.GetString(UserRequestMapper.Serialize(UserRequestMapper.Map(command)));
 
     [Fact]
     public void Map_MinimalCommand_SendsOnlyGivenFields() =>

@@ -1,8 +1,8 @@
-using Provisioning.Consumer.Consumers;
 using Provisioning.Consumer.Idempotency;
+using Provisioning.Consumer.Operations;
 using Provisioning.Contracts;
 
-namespace Provisioning.Consumer.Tests.Consumers;
+namespace Provisioning.Consumer.Tests.Operations;
 
 public sealed class OutcomeTests
 {
@@ -11,7 +11,7 @@ public sealed class OutcomeTests
     [Fact]
     public void Created_StoredAndRead_IsTheSameSuccess()
     {
-        Outcome outcome = new Outcome.Created(new MemberCreated
+        Outcome outcome = new Outcome.Applied(new MemberCreated
         {
             RequestId = Guid.NewGuid(), CorpId = "ww1", UserId = "zhangsan", Attempts = 2, OccurredAt = At,
             CreatedDepartments = [new CreatedDepartment { Id = 9, Name = "待设置部门(9)" }],
@@ -22,10 +22,10 @@ public sealed class OutcomeTests
 
         Assert.True(outcome.Succeeded);
         Assert.Equal(nameof(MemberCreated), stored.MessageType);
-        var created = Assert.IsType<Outcome.Created>(read);
-        Assert.Equal("zhangsan", created.Event.UserId);
-        Assert.Equal(2, created.Event.Attempts);
-        Assert.Equal(9, Assert.Single(created.Event.CreatedDepartments).Id);
+        var created = Assert.IsType<MemberCreated>(Assert.IsType<Outcome.Applied>(read).Success);
+        Assert.Equal("zhangsan", created.UserId);
+        Assert.Equal(2, created.Attempts);
+        Assert.Equal(9, Assert.Single(created.CreatedDepartments).Id);
         Assert.Equal(stored, read.ToStored());
     }
 
@@ -42,15 +42,26 @@ public sealed class OutcomeTests
 
         Assert.False(outcome.Succeeded);
         var failed = Assert.IsType<Outcome.Failed>(read);
-        Assert.Equal(FailureReasons.Conflict, failed.Event.Reason);
-        Assert.Equal(60104, failed.Event.ErrCode);
+        Assert.Equal(FailureReasons.Conflict, failed.Failure.Reason);
+        Assert.Equal(60104, failed.Failure.ErrCode);
+    }
+
+    [Fact]
+    public void Failed_OfAnotherOperation_KeepsItsEventType()
+    {
+        Outcome outcome = new Outcome.Failed(new MemberUpdateFailed { RequestId = Guid.NewGuid(), UserId = "lisi", Reason = FailureReasons.NotFound, ErrCode = 60111 });
+
+        var read = Outcome.FromStored(outcome.ToStored());
+
+        Assert.Equal(nameof(MemberUpdateFailed), outcome.ToStored().MessageType);
+        Assert.Equal(60111, Assert.IsType<MemberUpdateFailed>(Assert.IsType<Outcome.Failed>(read).Failure).ErrCode);
     }
 
     [Fact]
     public void FromStored_UnknownType_SaysWhichType()
     {
-        var error = Assert.Throws<InvalidOperationException>(() => Outcome.FromStored(new StoredOutcome("MemberDeleted", "{}")));
+        var error = Assert.Throws<InvalidOperationException>(() => Outcome.FromStored(new StoredOutcome("MemberRetired", "{}")));
 
-        Assert.Contains("MemberDeleted", error.Message, StringComparison.Ordinal);
+        Assert.Contains("MemberRetired", error.Message, StringComparison.Ordinal);
     }
 }

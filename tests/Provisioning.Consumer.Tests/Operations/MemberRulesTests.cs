@@ -1,12 +1,12 @@
 using System.Text.Json;
-using Provisioning.Consumer.Consumers;
+using Provisioning.Consumer.Operations;
 using Provisioning.Contracts;
 
-namespace Provisioning.Consumer.Tests.Consumers;
+namespace Provisioning.Consumer.Tests.Operations;
 
-public sealed class CreateMemberValidatorTests
+public sealed class MemberRulesTests
 {
-    static IReadOnlyList<FieldError> Errors(CreateMember command) => CreateMemberValidator.Validate(command);
+    static IReadOnlyList<FieldError> Errors(CreateMember command) => MemberRules.Validate(command);
 
     static void AssertOnlyError(CreateMember command, string field, string messageFragment)
     {

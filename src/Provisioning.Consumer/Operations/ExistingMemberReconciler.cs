@@ -1,7 +1,7 @@
 using Provisioning.Consumer.WeCom;
 using Provisioning.Contracts;
 
-namespace Provisioning.Consumer.Consumers;
+namespace Provisioning.Consumer.Operations;
 
 /// <summary>Whose member holds a userid that WeCom says exists (60102).</summary>
 internal enum ExistingMember

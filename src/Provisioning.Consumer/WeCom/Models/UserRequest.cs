@@ -5,13 +5,15 @@ using Provisioning.Contracts;
 namespace Provisioning.Consumer.WeCom.Models;
 
 /// <summary>
-/// Body of <c>POST /cgi-bin/user/create</c> (WeCom document 90195). Null properties are not sent:
-/// a zero value for an unset field would change the member (<c>enable: 0</c> creates a disabled one).
+/// Body of <c>POST /cgi-bin/user/create</c> (WeCom document 90195) and <c>POST /cgi-bin/user/update</c> (90197). Null
+/// properties are not sent: a zero value for an unset field would change the member (<c>enable: 0</c> disables it), and
+/// an update changes exactly the fields sent.
 /// </summary>
-public sealed class UserCreateRequest
+public sealed class UserRequest
 {
     [JsonPropertyName("userid")] public required string UserId { get; init; }
-    [JsonPropertyName("name")] public required string Name { get; init; }
+    [JsonPropertyName("new_userid")] public string? NewUserId { get; init; }
+    [JsonPropertyName("name")] public string? Name { get; init; }
     [JsonPropertyName("alias")] public string? Alias { get; init; }
     [JsonPropertyName("mobile")] public string? Mobile { get; init; }
     [JsonPropertyName("department")] public IReadOnlyList<long>? Department { get; init; }
@@ -39,7 +41,7 @@ public sealed class UserCreateRequest
     /// <summary>The wire names the typed properties cover; <c>extra</c> may not repeat them.</summary>
     public static readonly IReadOnlySet<string> TypedFields = new HashSet<string>(StringComparer.Ordinal)
     {
-        "userid", "name", "alias", "mobile", "department", "order", "is_leader_in_dept", "position",
+        "userid", "new_userid", "name", "alias", "mobile", "department", "order", "is_leader_in_dept", "position",
         "gender", "email", "biz_mail", "telephone", "direct_leader", "avatar_mediaid", "enable",
         "extattr", "to_invite", "external_profile", "external_position", "nickname", "address",
         "main_department",

@@ -4,23 +4,24 @@ using Provisioning.Consumer.Messaging;
 
 namespace Provisioning.Consumer.Consumers;
 
-/// <summary>The input queue's policy: how many commands are routed at once, the prefetch, hostile input, and the outbox.</summary>
-internal sealed class CreateMemberRouterDefinition : ConsumerDefinition<CreateMemberRouter>
+/// <summary>An input queue's policy: how many commands are routed at once, the prefetch, hostile input, and the outbox.</summary>
+internal sealed class CommandRouterDefinition<TCommand> : ConsumerDefinition<CommandRouter<TCommand>>
+    where TCommand : class
 {
     readonly ConsumerOptions _options;
 
     readonly QueueType _queueType;
 
-    public CreateMemberRouterDefinition(IOptions<ConsumerOptions> options, IOptions<RabbitMqOptions> rabbit)
+    public CommandRouterDefinition(IOptions<ConsumerOptions> options, IOptions<RabbitMqOptions> rabbit, CommandQueues queues)
     {
         _options = options.Value;
         _queueType = rabbit.Value.QueueType;
-        EndpointName = _options.QueueName;
+        EndpointName = queues.InputOf<TCommand>();
         ConcurrentMessageLimit = _options.ConcurrentMessageLimit;
     }
 
     protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpointConfigurator,
-        IConsumerConfigurator<CreateMemberRouter> consumerConfigurator, IRegistrationContext context)
+        IConsumerConfigurator<CommandRouter<TCommand>> consumerConfigurator, IRegistrationContext context)
     {
         if (endpointConfigurator is IRabbitMqReceiveEndpointConfigurator rabbit)
         {

@@ -2,16 +2,18 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Provisioning.Consumer.WeCom;
 using Provisioning.Consumer.WeCom.Models;
 using Provisioning.Contracts;
 
-namespace Provisioning.Consumer.Consumers;
+namespace Provisioning.Consumer.Operations;
 
 /// <summary>
-/// Every rule of <c>user/create</c> (WeCom document 90195, our reference §3) checked before any call, all at once.
-/// Field paths are the command's camelCase JSON paths. Pure: no I/O, no configuration.
+/// Every rule of <c>user/create</c> and <c>user/update</c> (WeCom documents 90195 and 90197, our reference §3) checked
+/// before any call, all at once, for each command type. Field paths are the command's camelCase JSON paths. Pure: no
+/// I/O, no configuration.
 /// </summary>
-internal static partial class CreateMemberValidator
+internal static partial class MemberRules
 {
     const int MaxDepartments = 100;
 
@@ -29,55 +31,102 @@ internal static partial class CreateMemberValidator
     [GeneratedRegex(@"^[^@\s]+@[^@\s]+\.[^@\s.]+\z")]
     private static partial Regex EmailPattern();
 
-    public static IReadOnlyList<FieldError> Validate(CreateMember command)
+    public static IReadOnlyList<FieldError> Validate(CreateMember command) =>
+        Check(command.RequestId, command.UserId, (errors, add) =>
+        {
+            CheckText(command.Name, "name", 64, add, required: true);
+            CheckProfile(command, forUpdate: false, add);
+        });
+
+    public static IReadOnlyList<FieldError> Validate(SyncMember command) =>
+        Check(command.RequestId, command.UserId, (errors, add) =>
+        {
+            CheckText(command.Name, "name", 64, add, required: true);
+            CheckProfile(command, forUpdate: false, add);
+        });
+
+    public static IReadOnlyList<FieldError> Validate(UpdateMember command) =>
+        Check(command.RequestId, command.UserId, (errors, add) =>
+        {
+            CheckText(command.Name, "name", 64, add);
+            if (command.NewUserId is not null)
+            {
+                if (!UserIdPattern().IsMatch(command.NewUserId))
+                    add("newUserId", "must be 1-64 characters of letters, digits and _-@., starting with a letter or digit");
+                else if (string.Equals(command.NewUserId, command.UserId, StringComparison.OrdinalIgnoreCase))
+                    add("newUserId", "must differ from userId (WeCom compares userids ignoring case)");
+            }
+            if (command.ToInvite is not null)
+                add("toInvite", "is for creation only: user/update has no to_invite");
+            CheckProfile(command, forUpdate: true, add);
+            if (errors.Count == 0 && !ChangesAnything(command))
+                add("userId", "the command changes nothing: give at least one field to change");
+        });
+
+    /// <summary>Disable, enable and delete: a request id and a userid, nothing else.</summary>
+    public static IReadOnlyList<FieldError> Validate(Guid requestId, string? userId) => Check(requestId, userId, (_, _) => { });
+
+    static List<FieldError> Check(Guid requestId, string? userId, Action<List<FieldError>, Action<string, string>> rules)
     {
         var errors = new List<FieldError>();
         void Add(string field, string message) => errors.Add(new FieldError { Field = field, Message = message });
 
-        if (command.RequestId == Guid.Empty)
+        if (requestId == Guid.Empty)
             Add("requestId", "is required: a non-empty GUID chosen by the publisher as the idempotency key");
 
-        if (string.IsNullOrEmpty(command.UserId))
+        if (string.IsNullOrEmpty(userId))
             Add("userId", "is required");
-        else if (!UserIdPattern().IsMatch(command.UserId))
+        else if (!UserIdPattern().IsMatch(userId))
             Add("userId", "must be 1-64 characters of letters, digits and _-@., starting with a letter or digit");
 
-        CheckText(command.Name, "name", 64, Add, required: true);
-        CheckText(command.Alias, "alias", 64, Add);
-        CheckText(command.Position, "position", 128, Add);
-        CheckText(command.Address, "address", 128, Add);
-        CheckText(command.ExternalPosition, "externalPosition", 12, Add);
-        CheckText(command.AvatarMediaId, "avatarMediaId", 256, Add);
-        CheckText(command.Nickname, "nickname", 64, Add);
+        rules(errors, Add);
+        return errors;
+    }
+
+    static bool ChangesAnything(UpdateMember command) =>
+        UserRequestMapper.Map(command) is var body &&
+        (body.NewUserId ?? body.Name ?? body.Alias ?? body.Mobile ?? body.Position ?? body.Gender ?? body.Email ?? body.BizMail ??
+            body.Telephone ?? body.AvatarMediaId ?? body.ExternalPosition ?? body.Nickname ?? body.Address) is not null ||
+        body.Department is not null || body.DirectLeader is not null || body.Enable is not null || body.ExtAttr is not null ||
+        body.ExternalProfile is not null || body.MainDepartment is not null || body.Extra is { Count: > 0 };
+
+    /// <summary>The member fields: the same rules on create and update, but for what a create requires.</summary>
+    static void CheckProfile(MemberProfile command, bool forUpdate, Action<string, string> add)
+    {
+        CheckText(command.Alias, "alias", 64, add);
+        CheckText(command.Position, "position", 128, add);
+        CheckText(command.Address, "address", 128, add);
+        CheckText(command.ExternalPosition, "externalPosition", 12, add);
+        CheckText(command.AvatarMediaId, "avatarMediaId", 256, add);
+        CheckText(command.Nickname, "nickname", 64, add);
 
         if (command.Mobile is not null && !MobilePattern().IsMatch(command.Mobile))
-            Add("mobile", "must be at most 32 characters of digits, '+', '-' and spaces");
-        if (string.IsNullOrWhiteSpace(command.Mobile) && string.IsNullOrWhiteSpace(command.Email))
-            Add("mobile", "mobile or email is required (WeCom 60129)");
+            add("mobile", "must be at most 32 characters of digits, '+', '-' and spaces");
+        if (!forUpdate && string.IsNullOrWhiteSpace(command.Mobile) && string.IsNullOrWhiteSpace(command.Email))
+            add("mobile", "mobile or email is required (WeCom 60129)");
 
-        CheckEmail(command.Email, "email", Add);
-        CheckEmail(command.BizMail, "bizMail", Add);
+        CheckEmail(command.Email, "email", add);
+        CheckEmail(command.BizMail, "bizMail", add);
 
         if (command.Telephone is not null && !TelephonePattern().IsMatch(command.Telephone))
-            Add("telephone", "must be at most 32 characters of digits, '-', '+' and ','");
+            add("telephone", "must be at most 32 characters of digits, '-', '+' and ','");
 
         if (command.Gender is not null and not (1 or 2))
-            Add("gender", "must be 1 (male) or 2 (female), or absent");
+            add("gender", "must be 1 (male) or 2 (female), or absent");
 
-        CheckDepartments(command, Add);
-        CheckDirectLeaders(command.DirectLeaders, Add);
-        CheckAttributes(command.ExtAttr?.Attrs, "extAttr.attrs", allowMiniprogram: false, Add);
+        CheckDepartments(command, forUpdate, add);
+        CheckDirectLeaders(command.DirectLeaders, add);
+        CheckAttributes(command.ExtAttr?.Attrs, "extAttr.attrs", allowMiniprogram: false, add);
         if (command.ExtAttr is { Attrs: null })
-            Add("extAttr.attrs", "is required when extAttr is given");
+            add("extAttr.attrs", "is required when extAttr is given");
         if (command.ExternalProfile is { } profile)
         {
-            CheckText(profile.ExternalCorpName, "externalProfile.external_corp_name", 64, Add);
-            CheckText(profile.WechatChannels?.Nickname, "externalProfile.wechat_channels.nickname", 64, Add);
-            CheckAttributes(profile.ExternalAttr, "externalProfile.external_attr", allowMiniprogram: true, Add);
+            CheckText(profile.ExternalCorpName, "externalProfile.external_corp_name", 64, add);
+            CheckText(profile.WechatChannels?.Nickname, "externalProfile.wechat_channels.nickname", 64, add);
+            CheckAttributes(profile.ExternalAttr, "externalProfile.external_attr", allowMiniprogram: true, add);
         }
 
-        CheckExtra(command.Extra, Add);
-        return errors;
+        CheckExtra(command.Extra, add);
     }
 
     static void CheckText(string? value, string field, int maxCharacters, Action<string, string> add, bool required = false)
@@ -107,8 +156,11 @@ internal static partial class CreateMemberValidator
             add(field, "must be a valid email address");
     }
 
-    static void CheckDepartments(CreateMember command, Action<string, string> add)
+    static void CheckDepartments(MemberProfile command, bool forUpdate, Action<string, string> add)
     {
+        // On an update a given list replaces the member's: an empty one would leave them in no department.
+        if (forUpdate && command.Departments is { Count: 0 })
+            add("departments", "must not be empty on an update: a given list replaces the member's departments; leave it out to keep them");
         var departments = command.Departments ?? [];
         if (departments.Count > MaxDepartments)
             add("departments", $"must have at most {MaxDepartments} entries");
@@ -132,7 +184,8 @@ internal static partial class CreateMemberValidator
                 add($"departments[{i}].order", "must be from 0 to 4294967295");
         }
 
-        if (command.MainDepartment is { } main && !departments.Any(d => d?.Id == main))
+        // An update that keeps the departments may name any of the member's: WeCom checks it.
+        if (command.MainDepartment is { } main && !(forUpdate && command.Departments is null) && !departments.Any(d => d?.Id == main))
             add("mainDepartment", "must be one of the ids in departments");
     }
 
@@ -207,8 +260,8 @@ internal static partial class CreateMemberValidator
         }
         foreach (var property in value.EnumerateObject())
         {
-            if (UserCreateRequest.TypedFields.Contains(property.Name))
-                add($"extra.{property.Name}", $"'{property.Name}' is covered by a typed field of CreateMember; set that field instead");
+            if (UserRequest.TypedFields.Contains(property.Name))
+                add($"extra.{property.Name}", $"'{property.Name}' is covered by a typed field of the command; set that field instead");
             else if (property.Name == "access_token")
                 add($"extra.{property.Name}", "must not be given: the service supplies the access token");
         }

@@ -1,0 +1,33 @@
+using MassTransit;
+using Provisioning.Consumer.Messaging;
+using Provisioning.Consumer.Operations;
+
+namespace Provisioning.Consumer.Consumers;
+
+/// <summary>
+/// On a command type's input queue, with several enterprises: answers what needs no WeCom call (an unknown enterprise,
+/// an invalid command) and puts every other command in its enterprise's lane of the same type (<see cref="CorpLanes"/>),
+/// where <see cref="MemberCommandConsumer{TCommand}"/> takes it. One enterprise's pause or backlog then never holds up
+/// another's commands.
+/// </summary>
+internal sealed class CommandRouter<TCommand>(IMemberOperation<TCommand> operation, CommandScreen screen, CommandQueues queues) : IConsumer<TCommand>
+    where TCommand : class
+{
+    public async Task Consume(ConsumeContext<TCommand> context)
+    {
+        if (await screen.ScreenAsync(context, operation).ConfigureAwait(false) is not { } corpId)
+            return;
+
+        // The retry tier is a transport header set when the command was parked: it must survive the move.
+        var tier = RetryParking.TierOf(context.ReceiveContext);
+        // To the lane's exchange (declared with the lane, bound to it), mandatory: a missing lane fails the move
+        // instead of losing the command.
+        await context.Forward(new Uri($"exchange:{CorpLanes.QueueName(queues.InputOf<TCommand>(), corpId)}"), Pipe.Execute<SendContext<TCommand>>(send =>
+        {
+            if (tier > 0)
+                send.Headers.Set(RetryParking.TierHeader, tier);
+            if (send.TryGetPayload(out RabbitMqSendContext? rabbit))
+                rabbit.Mandatory = true;
+        })).ConfigureAwait(false);
+    }
+}

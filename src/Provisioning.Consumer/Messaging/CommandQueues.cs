@@ -1,0 +1,36 @@
+using Microsoft.Extensions.Options;
+using Provisioning.Consumer.Consumers;
+using Provisioning.Contracts;
+
+namespace Provisioning.Consumer.Messaging;
+
+/// <summary>
+/// One input queue per command type, bound to that type's exchange: <c>create-member</c> (<c>Consumer:QueueName</c>),
+/// <c>update-member</c>, <c>disable-member</c>, <c>enable-member</c>, <c>delete-member</c>, <c>sync-member</c>. A plain-JSON
+/// message carries no type, so the queue it is sent to is its type: each queue has exactly one consumer, and a message
+/// reaches exactly one. Every input has its lanes (<c>{input}.{corpId}</c>), parking queues and error queue.
+/// </summary>
+internal sealed class CommandQueues(IOptions<ConsumerOptions> consumer)
+{
+    readonly Dictionary<Type, string> _inputs = new()
+    {
+        [typeof(CreateMember)] = consumer.Value.QueueName,
+        [typeof(UpdateMember)] = "update-member",
+        [typeof(DisableMember)] = "disable-member",
+        [typeof(EnableMember)] = "enable-member",
+        [typeof(DeleteMember)] = "delete-member",
+        [typeof(SyncMember)] = "sync-member",
+    };
+
+    /// <summary>Every input queue.</summary>
+    public IReadOnlyCollection<string> Inputs => _inputs.Values;
+
+    public string InputOf<TCommand>() => _inputs[typeof(TCommand)];
+
+    /// <summary>The input queue a queue belongs to: itself, or the input of a lane (<c>{input}.{corpId}</c>); null for others.</summary>
+    public string? InputOfQueue(string queue) =>
+        _inputs.Values.FirstOrDefault(input => queue == input || queue.StartsWith(input + ".", StringComparison.Ordinal));
+
+    /// <summary>The queue name of an endpoint address.</summary>
+    public static string QueueOf(Uri address) => address.AbsolutePath.Split('/')[^1];
+}

@@ -1,0 +1,32 @@
+using Provisioning.Contracts;
+
+namespace Provisioning.Consumer.Operations;
+
+/// <summary>
+/// One command type's part in the pipeline (<see cref="Consumers.MemberCommandConsumer{TCommand}"/>): its key, its
+/// validation rules, its WeCom call and how the answer maps to an outcome. Everything else (lanes, pace, idempotency,
+/// member order, retries, recording and publishing) is the pipeline's and the same for every operation.
+/// </summary>
+internal interface IMemberOperation<in TCommand>
+    where TCommand : class
+{
+    /// <summary>For logs and metrics: create, update, disable, enable, delete, sync.</summary>
+    string Name { get; }
+
+    /// <summary>Whether the deletion guard counts it (disable, delete).</summary>
+    bool Removes { get; }
+
+    CommandKey KeyOf(TCommand command);
+
+    /// <summary>Every broken rule, all at once; pure (no I/O, no configuration).</summary>
+    IReadOnlyList<FieldError> Validate(TCommand command);
+
+    /// <summary>A blank failure event of this operation's type; <see cref="OutcomeFactory"/> fills it in.</summary>
+    MemberCommandFailed NewFailure();
+
+    /// <summary>
+    /// Makes the WeCom call(s) of a validated command and decides the outcome. Failures that are not the command's fault
+    /// (transient, systemic) are thrown as <see cref="WeCom.WeComException"/> for the retries.
+    /// </summary>
+    Task<Outcome> ApplyAsync(string corpId, TCommand command, OutcomeFactory outcomes, CancellationToken cancellationToken);
+}

@@ -1,0 +1,25 @@
+using Provisioning.Consumer.Consumers;
+using Provisioning.Contracts;
+
+namespace Provisioning.Consumer.Operations;
+
+internal static class OperationsServiceCollectionExtensions
+{
+    /// <summary>The member pipeline's parts that do not depend on the transport: each operation, screening, retries, outcomes.</summary>
+    public static IServiceCollection AddMemberOperations(this IServiceCollection services)
+    {
+        services.AddOptions<LifecycleOptions>().BindConfiguration(LifecycleOptions.SectionName);
+        services.AddScoped<ExistingMemberReconciler>();
+        services.AddScoped<MobileCheck>();
+        services.AddScoped<IMemberOperation<CreateMember>, CreateOperation>();
+        services.AddScoped<IMemberOperation<UpdateMember>, UpdateOperation>();
+        services.AddScoped<IMemberOperation<DisableMember>, DisableOperation>();
+        services.AddScoped<IMemberOperation<EnableMember>, EnableOperation>();
+        services.AddScoped<IMemberOperation<DeleteMember>, DeleteOperation>();
+        services.AddScoped<IMemberOperation<SyncMember>, SyncOperation>();
+        services.AddSingleton<TransientRetry>();
+        services.AddSingleton<OutcomePublisher>();
+        services.AddSingleton<CommandScreen>();
+        return services;
+    }
+}

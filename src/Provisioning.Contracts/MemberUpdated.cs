@@ -1,0 +1,19 @@
+using System.Text.Json;
+
+namespace Provisioning.Contracts;
+
+/// <summary>Event: WeCom accepted the changes of <see cref="UpdateMember"/>.</summary>
+public sealed record MemberUpdated : MemberCommandSucceeded
+{
+    /// <summary>The member's userid from now on, when the command renamed it.</summary>
+    public string? NewUserId { get; init; }
+
+    /// <summary>
+    /// What WeCom accepted without applying, in plain words: a new mobile for a member who has activated their account
+    /// (WeCom keeps the person's own number), or that this could not be checked. Empty when there is nothing to say.
+    /// </summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+
+    /// <summary>WeCom's JSON answer to <c>user/update</c>, as received.</summary>
+    public JsonElement? Response { get; init; }
+}
