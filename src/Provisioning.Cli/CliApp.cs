@@ -7,7 +7,8 @@ internal static class CliApp
 {
     const string Usage = """
         provisioning-cli publish FILE [--broker AMQP_URI] [--timeout SECONDS] [--no-wait]
-          Publishes every CreateMember in FILE (a JSON array, camelCase, as in samples/create-members.json) and prints
+          Publishes every command in FILE (a JSON array, camelCase, each item with a "type": CreateMember (the default),
+          UpdateMember, DisableMember, EnableMember, DeleteMember or SyncMember, as in samples/) and prints
           each outcome as it arrives. A command without requestId gets a new one. Waits for all outcomes unless --no-wait.
           Exit code 0: every member created; 1: some outcome was a failure; 3: timed out.
 

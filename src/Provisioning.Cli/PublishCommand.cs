@@ -1,19 +1,16 @@
 using System.Collections.Concurrent;
-using System.Text.Json;
 using MassTransit;
 using Provisioning.Contracts;
 
 namespace Provisioning.Cli;
 
-/// <summary>Publishes the commands of a JSON file and prints each outcome as it arrives.</summary>
+/// <summary>Publishes the commands of a JSON file (any command type, see <see cref="MemberCommandFile"/>) and prints each outcome as it arrives.</summary>
 internal static class PublishCommand
 {
     public static async Task<int> RunAsync(PublishOptions options, TextWriter output, CancellationToken cancellationToken)
     {
-        var commands = JsonSerializer.Deserialize<List<CreateMember>>(await File.ReadAllTextAsync(options.File, cancellationToken).ConfigureAwait(false),
-            JsonSerializerOptions.Web) ?? [];
-        commands = [.. commands.Select(c => c.RequestId == Guid.Empty ? c with { RequestId = Guid.NewGuid() } : c)];
-        var pending = new ConcurrentDictionary<Guid, CreateMember>(commands.ToDictionary(c => c.RequestId));
+        var commands = MemberCommandFile.Read(await File.ReadAllTextAsync(options.File, cancellationToken).ConfigureAwait(false));
+        var pending = new ConcurrentDictionary<Guid, MemberCommandFile.Item>(commands.ToDictionary(c => c.RequestId));
         var failures = 0;
         var allDone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -32,24 +29,23 @@ internal static class PublishCommand
         var bus = Bus.Factory.CreateUsingRabbitMq(cfg =>
         {
             cfg.Host(options.Broker);
-            // A temporary, auto-deleted queue bound to both outcome exchanges: this run's own view of the outcomes.
+            // A temporary, auto-deleted queue bound to the exchanges every success and every failure reaches: this run's
+            // own view of the outcomes.
             cfg.ReceiveEndpoint(endpoint =>
             {
-                endpoint.Handler<MemberCreated>(context =>
+                endpoint.Handler<MemberCommandSucceeded>(context =>
                 {
                     var m = context.Message;
-                    var departments = m.CreatedDepartments.Count == 0 ? "" :
-                        $", placeholder departments: {string.Join(", ", m.CreatedDepartments.Select(d => $"{d.Id} {d.Name}"))}";
-                    Done(m.RequestId, $"  ✔ MemberCreated        {m.UserId,-20} already existed: {m.AlreadyExisted}, attempts: {m.Attempts}{departments}", failed: false);
+                    Done(m.RequestId, $"  ✔ {EventName(context),-20} {m.UserId,-20} attempts: {m.Attempts}{Detail(context)}", failed: false);
                     return Task.CompletedTask;
                 });
-                endpoint.Handler<MemberCreationFailed>(context =>
+                endpoint.Handler<MemberCommandFailed>(context =>
                 {
                     var m = context.Message;
                     var detail = m.Errors.Count > 0
                         ? string.Join("; ", m.Errors.Select(e => $"{e.Field}: {e.Message}"))
-                        : $"errcode {m.ErrCode}: {m.ErrMsg}";
-                    Done(m.RequestId, $"  ✘ MemberCreationFailed {m.UserId,-20} {m.Reason}: {detail}", failed: true);
+                        : m.ErrCode is null ? m.ErrMsg : $"errcode {m.ErrCode}: {m.ErrMsg}";
+                    Done(m.RequestId, $"  ✘ {EventName(context),-20} {m.UserId,-20} {m.Reason}: {detail}", failed: true);
                     return Task.CompletedTask;
                 });
             });
@@ -58,11 +54,11 @@ internal static class PublishCommand
         await bus.StartAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            await output.WriteLineAsync($"Publishing {commands.Count} CreateMember command(s) from {options.File}…").ConfigureAwait(false);
+            await output.WriteLineAsync($"Publishing {commands.Count} command(s) from {options.File}…").ConfigureAwait(false);
             foreach (var command in commands)
             {
-                await bus.Publish(command, cancellationToken).ConfigureAwait(false);
-                await output.WriteLineAsync($"  → {command.UserId,-20} request {command.RequestId}").ConfigureAwait(false);
+                await bus.Publish(command.Command, command.Type, cancellationToken).ConfigureAwait(false);
+                await output.WriteLineAsync($"  → {command.Type.Name,-14} {command.UserId,-20} request {command.RequestId}").ConfigureAwait(false);
             }
             if (!options.Wait || commands.Count == 0)
                 return 0;
@@ -82,4 +78,16 @@ internal static class PublishCommand
             await bus.StopAsync(CancellationToken.None).ConfigureAwait(false);
         }
     }
+
+    /// <summary>The concrete event's name (MemberCreated, MemberDisabled, …) from the message types it was published as.</summary>
+    static string EventName(ConsumeContext context) =>
+        context.SupportedMessageTypes.FirstOrDefault()?.Split(':')[^1] ?? "?";
+
+    static string Detail(ConsumeContext<MemberCommandSucceeded> context) =>
+        context.TryGetMessage<MemberCreated>(out var created) && created.Message is { CreatedDepartments.Count: > 0 } m
+            ? $", placeholder departments: {string.Join(", ", m.CreatedDepartments.Select(d => $"{d.Id} {d.Name}"))}"
+            : context.TryGetMessage<MemberDeleted>(out var deleted) && deleted.Message.AlreadyGone ? ", already gone"
+            : context.TryGetMessage<MemberSynced>(out var synced) ? (synced.Message.Created ? ", created" : ", updated")
+            : context.TryGetMessage<MemberUpdated>(out var updated) && updated.Message.Warnings.Count > 0 ? $", warnings: {string.Join("; ", updated.Message.Warnings)}"
+            : "";
 }

@@ -25,6 +25,19 @@ public sealed class Outcomes : IAsyncDisposable
 
     public ConcurrentQueue<MemberCreationFailed> Failed { get; } = new();
 
+    /// <summary>One outcome of any command: the event's type name (MemberDisabled, MemberUpdateFailed, …) and its message.</summary>
+    public sealed record Event(string Type, Guid RequestId, string UserId, JsonElement Message)
+    {
+        public bool Succeeded => !Type.EndsWith("Failed", StringComparison.Ordinal);
+
+        public string? Reason => Message.TryGetProperty("reason", out var reason) ? reason.GetString() : null;
+
+        public T As<T>() => Message.Deserialize<T>(JsonSerializerOptions.Web)!;
+    }
+
+    /// <summary>Every outcome of every command type, in arrival order.</summary>
+    public ConcurrentQueue<Event> All { get; } = new();
+
     /// <summary>Every outcome body as it came over the wire.</summary>
     public ConcurrentQueue<string> Raw { get; } = new();
 
@@ -34,7 +47,10 @@ public sealed class Outcomes : IAsyncDisposable
         var channel = await connection.CreateChannelAsync();
         var outcomes = new Outcomes(connection, channel);
         var queue = (await channel.QueueDeclareAsync("", durable: false, exclusive: true, autoDelete: true)).QueueName;
-        foreach (var exchange in new[] { "Provisioning.Contracts:MemberCreated", "Provisioning.Contracts:MemberCreationFailed" })
+        // The two base exchanges receive every success and every failure of every command type; RabbitMQ delivers a
+        // message that reaches the queue by two bindings once.
+        foreach (var exchange in new[] { "Provisioning.Contracts:MemberCreated", "Provisioning.Contracts:MemberCreationFailed",
+            "Provisioning.Contracts:MemberCommandSucceeded", "Provisioning.Contracts:MemberCommandFailed" })
         {
             await channel.ExchangeDeclareAsync(exchange, ExchangeType.Fanout, durable: true);
             await channel.QueueBindAsync(queue, exchange, "");
@@ -53,10 +69,12 @@ public sealed class Outcomes : IAsyncDisposable
     {
         Raw.Enqueue(System.Text.Encoding.UTF8.GetString(body));
         using var envelope = JsonDocument.Parse(body);
-        var message = envelope.RootElement.GetProperty("message");
-        if (exchange.EndsWith(":MemberCreated", StringComparison.Ordinal))
+        var message = envelope.RootElement.GetProperty("message").Clone();
+        var type = envelope.RootElement.GetProperty("messageType")[0].GetString()!.Split(':')[^1];
+        All.Enqueue(new Event(type, message.GetProperty("requestId").GetGuid(), message.GetProperty("userId").GetString() ?? "", message));
+        if (type == nameof(MemberCreated))
             Created.Enqueue(message.Deserialize<MemberCreated>(JsonSerializerOptions.Web)!);
-        else
+        else if (type == nameof(MemberCreationFailed))
             Failed.Enqueue(message.Deserialize<MemberCreationFailed>(JsonSerializerOptions.Web)!);
     }
 
@@ -66,7 +84,11 @@ public sealed class Outcomes : IAsyncDisposable
     public Task<MemberCreationFailed> FailedFor(Guid requestId, TimeSpan? timeout = null) =>
         Wait.For(() => Failed.FirstOrDefault(c => c.RequestId == requestId), timeout, $"MemberCreationFailed for {requestId}");
 
-    public int CountFor(Guid requestId) => Created.Count(c => c.RequestId == requestId) + Failed.Count(f => f.RequestId == requestId);
+    public int CountFor(Guid requestId) => All.Count(e => e.RequestId == requestId);
+
+    /// <summary>The outcome of any command type.</summary>
+    public Task<Event> For(Guid requestId, TimeSpan? timeout = null) =>
+        Wait.For(() => All.FirstOrDefault(e => e.RequestId == requestId), timeout, $"an outcome for {requestId}");
 
     public async ValueTask DisposeAsync()
     {

@@ -75,5 +75,5 @@ public sealed class Simulator : IAsyncDisposable
         public int CallsFor(string userId) => CreateCalls.GetValueOrDefault(userId.ToLowerInvariant());
     }
 
-    public sealed record LedgerMember(string CorpId, string UserId, JsonElement Body);
+    public sealed record LedgerMember(string CorpId, string UserId, JsonElement Body, int Status = 0);
 }

@@ -9,7 +9,9 @@ namespace Provisioning.Consumer.Consumers;
 
 /// <summary>
 /// The one pipeline of every member command: validate → request claim and member order → WeCom call → record →
-/// publish, exactly one outcome per request. The operation (<see cref="IMemberOperation{TCommand}"/>) brings its rules,
+/// publish, exactly one outcome per request. Commands for one member run one at a time in the order they first arrived
+/// (a later one waits, in process while the earlier runs, in the member-wait queue while it is parked), and a command
+/// older (by <c>version</c>) than the member's last applied one is not applied (<c>Superseded</c>). The operation (<see cref="IMemberOperation{TCommand}"/>) brings its rules,
 /// its call and its outcomes; the rest is here, the same for all. A duplicate of an ended request gets the stored
 /// outcome again; one in progress elsewhere is waited for. Transient failures are retried in process
 /// (<see cref="TransientRetry"/>), then thrown for the endpoint to park (<see cref="ParkingFilter{TCommand}"/>); after the last
@@ -20,6 +22,7 @@ internal sealed class MemberCommandConsumer<TCommand>(
     CommandScreen screen,
     IIdempotencyStore store,
     IOptions<IdempotencyOptions> idempotency,
+    IOptions<LifecycleOptions> lifecycle,
     TransientRetry retry,
     OutcomePublisher outcomes,
     WeComAvailability availability,
@@ -46,7 +49,7 @@ internal sealed class MemberCommandConsumer<TCommand>(
         if (await screen.ScreenAsync(context, operation).ConfigureAwait(false) is not { } corpId)
             return;
         var command = context.Message;
-        var key = operation.KeyOf(command);
+        var key = context.ReceiveContext.GetOrAddPayload(() => operation.KeyOf(command));
         var cancellationToken = context.CancellationToken;
 
         // Its enterprise was paused after this command was routed: back to the lane, unclaimed and unattempted.
@@ -55,13 +58,27 @@ internal sealed class MemberCommandConsumer<TCommand>(
 
         var request = new IdempotencyKey(corpId, key.RequestId);
         var owner = DeliveryOwner.Of(context);
+        var revision = new MemberRevision(key.Version, context.SentTime is { } sent ? new DateTimeOffset(DateTime.SpecifyKind(sent, DateTimeKind.Utc)) : null);
         var claim = await retry.Pipeline.ExecuteAsync(
-            async token => await store.ClaimAsync(request, key.UserId, owner, idempotency.Value.LeaseDuration, timeProvider, token).ConfigureAwait(false),
+            async token => await store.ClaimAsync(request, key.UserId, revision, owner, idempotency.Value.LeaseDuration,
+                lifecycle.Value.MemberWaitInProcess, timeProvider, token).ConfigureAwait(false),
             cancellationToken).ConfigureAwait(false);
-        if (claim.Status == ClaimStatus.Completed)
+        switch (claim.Status)
         {
-            await outcomes.ReplayAsync(context, claim.Outcome!).ConfigureAwait(false);
-            return;
+            case ClaimStatus.Completed:
+                await outcomes.ReplayAsync(context, claim.Outcome!).ConfigureAwait(false);
+                return;
+            case ClaimStatus.WaitingForMember:
+                // Not this command's turn: an earlier one for the member is parked or still running. Not an attempt.
+                await parking.DeferAsync(context.ReceiveContext, cancellationToken).ConfigureAwait(false);
+                return;
+            case ClaimStatus.Superseded:
+                var newer = key.Version is { } version
+                    ? $"version {version} is older than version {claim.Applied!.Version} already applied to member {key.UserId}"
+                    : $"it was sent at {revision.SentAt:O}, before the command already applied to member {key.UserId} (sent at {claim.Applied!.SentAt:O})";
+                await CompleteAsync(context, request, owner, new OutcomeFactory(operation.NewFailure, key, corpId, claim.Attempts - 1, timeProvider.GetUtcNow())
+                    .Failed(Contracts.FailureReasons.Superseded, $"not applied: {newer}"), revision).ConfigureAwait(false);
+                return;
         }
 
         Outcome outcome;
@@ -79,8 +96,9 @@ internal sealed class MemberCommandConsumer<TCommand>(
         {
             // The next delivery (parked retry, redelivery, replay) may start at once; it knows an earlier one was made.
             // If the store is down too, the lease simply runs out.
-            await store.TryReleaseAsync(request, owner, attempt - claim.Attempts).ConfigureAwait(false);
-            if (RetryParking.TierOf(context.ReceiveContext) >= parking.Tiers.Count)
+            var last = RetryParking.TierOf(context.ReceiveContext) >= parking.Tiers.Count;
+            await store.TryReleaseAsync(request, owner, attempt - claim.Attempts, last ? ReleaseAs.SetAside : ReleaseAs.Retry).ConfigureAwait(false);
+            if (last)
             {
                 // The last tier failed too: the publisher is told now, and the command goes on to the error queue.
                 var exhausted = new OutcomeFactory(operation.NewFailure, key, corpId, attempt, timeProvider.GetUtcNow())
@@ -95,12 +113,28 @@ internal sealed class MemberCommandConsumer<TCommand>(
             throw;
         }
 
-        // Recorded before it is published: a crash in between republishes the recorded outcome on redelivery. If the
-        // store stays down, the delivery is parked; the next one finds what WeCom holds and reconciles.
+        // No member yet: the create published before this command may still be on its way (another replica, a parked
+        // retry). Tried again behind the member's other commands, for a while after it was sent.
+        if (outcome is Outcome.Failed { Failure.Reason: Contracts.FailureReasons.NotFound } && revision.SentAt is { } sentAt
+            && timeProvider.GetUtcNow() - sentAt < lifecycle.Value.NotFoundGrace)
+        {
+            await store.TryReleaseAsync(request, owner, attempt - claim.Attempts, ReleaseAs.Requeue).ConfigureAwait(false);
+            await parking.DeferAsync(context.ReceiveContext, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+        await CompleteAsync(context, request, owner, outcome, revision).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Recorded before it is published: a crash in between republishes the recorded outcome on redelivery. If the store
+    /// stays down, the delivery is parked; the next one finds what WeCom holds and reconciles.
+    /// </summary>
+    async Task CompleteAsync(ConsumeContext<TCommand> context, IdempotencyKey request, string owner, Outcome outcome, MemberRevision revision)
+    {
         var stored = outcome.ToStored();
         await retry.Pipeline.ExecuteAsync(
-            async token => await store.CompleteAsync(request, owner, outcome.Succeeded, stored, token).ConfigureAwait(false),
-            cancellationToken).ConfigureAwait(false);
+            async token => await store.CompleteAsync(request, owner, outcome.Succeeded, stored, revision, token).ConfigureAwait(false),
+            context.CancellationToken).ConfigureAwait(false);
         await outcomes.PublishAsync(context, outcome, operation.Name).ConfigureAwait(false);
     }
 }

@@ -8,14 +8,14 @@ namespace Provisioning.Consumer.Idempotency;
 /// </summary>
 internal sealed class GuardedIdempotencyStore(IIdempotencyStore inner) : IIdempotencyStore
 {
-    public Task<IdempotencyClaim> TryBeginAsync(IdempotencyKey key, string userId, string owner, TimeSpan lease, CancellationToken cancellationToken) =>
-        Guard("claim", () => inner.TryBeginAsync(key, userId, owner, lease, cancellationToken), cancellationToken);
+    public Task<IdempotencyClaim> TryBeginAsync(IdempotencyKey key, string userId, MemberRevision revision, string owner, TimeSpan lease, CancellationToken cancellationToken) =>
+        Guard("claim", () => inner.TryBeginAsync(key, userId, revision, owner, lease, cancellationToken), cancellationToken);
 
-    public Task<bool> CompleteAsync(IdempotencyKey key, string owner, bool succeeded, StoredOutcome outcome, CancellationToken cancellationToken) =>
-        Guard("complete", () => inner.CompleteAsync(key, owner, succeeded, outcome, cancellationToken), cancellationToken);
+    public Task<bool> CompleteAsync(IdempotencyKey key, string owner, bool succeeded, StoredOutcome outcome, MemberRevision? applied, CancellationToken cancellationToken) =>
+        Guard("complete", () => inner.CompleteAsync(key, owner, succeeded, outcome, applied, cancellationToken), cancellationToken);
 
-    public Task ReleaseAsync(IdempotencyKey key, string owner, int extraAttempts, CancellationToken cancellationToken) =>
-        Guard("release", async () => { await inner.ReleaseAsync(key, owner, extraAttempts, cancellationToken).ConfigureAwait(false); return true; }, cancellationToken);
+    public Task ReleaseAsync(IdempotencyKey key, string owner, int extraAttempts, ReleaseAs release, CancellationToken cancellationToken) =>
+        Guard("release", async () => { await inner.ReleaseAsync(key, owner, extraAttempts, release, cancellationToken).ConfigureAwait(false); return true; }, cancellationToken);
 
     public Task<int> PurgeAsync(DateTimeOffset endedBefore, CancellationToken cancellationToken) =>
         Guard("purge", () => inner.PurgeAsync(endedBefore, cancellationToken), cancellationToken);

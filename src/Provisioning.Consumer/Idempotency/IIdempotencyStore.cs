@@ -2,24 +2,33 @@ namespace Provisioning.Consumer.Idempotency;
 
 /// <summary>
 /// Remembers each request (corp id, request id): in progress under a lease owned by one delivery, or ended with the
-/// outcome that was published. Shared by every consumer instance that must not create a member twice.
+/// outcome that was published. Shared by every consumer instance that must not create a member twice. It also keeps
+/// each member's order (corp id, userid ignoring case): every request is numbered when it first arrives, and runs only
+/// once every earlier request of its member has ended, so two commands for one member never run at once, in one process
+/// or across replicas; and the member's last applied version, which older versioned commands may not overwrite.
 /// </summary>
 public interface IIdempotencyStore
 {
     /// <summary>
     /// Claims the request for <paramref name="owner"/> for <paramref name="lease"/>: new requests, the owner's own
-    /// retries and requests whose owner's lease expired are <see cref="ClaimStatus.Started"/>.
+    /// retries and requests whose owner's lease expired are <see cref="ClaimStatus.Started"/>, unless an earlier request
+    /// of the same member has not ended (<see cref="ClaimStatus.WaitingForMember"/>, no lease kept) or the member's last
+    /// applied revision is newer than <paramref name="revision"/> (<see cref="ClaimStatus.Superseded"/>, lease kept).
     /// </summary>
-    Task<IdempotencyClaim> TryBeginAsync(IdempotencyKey key, string userId, string owner, TimeSpan lease, CancellationToken cancellationToken);
+    Task<IdempotencyClaim> TryBeginAsync(IdempotencyKey key, string userId, MemberRevision revision, string owner, TimeSpan lease, CancellationToken cancellationToken);
 
-    /// <summary>Records the outcome; from now on the request is <see cref="ClaimStatus.Completed"/>. Only the owner may complete.</summary>
-    Task<bool> CompleteAsync(IdempotencyKey key, string owner, bool succeeded, StoredOutcome outcome, CancellationToken cancellationToken);
+    /// <summary>
+    /// Records the outcome; from now on the request is <see cref="ClaimStatus.Completed"/>. Only the owner may complete.
+    /// A success with an <paramref name="applied"/> revision makes it the member's last applied one (never an older one).
+    /// </summary>
+    Task<bool> CompleteAsync(IdempotencyKey key, string owner, bool succeeded, StoredOutcome outcome, MemberRevision? applied, CancellationToken cancellationToken);
 
     /// <summary>
     /// Ends the owner's lease early (its delivery failed and will be retried), so the next one need not wait for it.
-    /// <paramref name="extraAttempts"/> adds the delivery's in-process retries to the request's attempt count.
+    /// <paramref name="extraAttempts"/> adds the delivery's in-process retries to the request's attempt count;
+    /// <paramref name="release"/> says what the request is from now on.
     /// </summary>
-    Task ReleaseAsync(IdempotencyKey key, string owner, int extraAttempts, CancellationToken cancellationToken);
+    Task ReleaseAsync(IdempotencyKey key, string owner, int extraAttempts, ReleaseAs release, CancellationToken cancellationToken);
 
     /// <summary>One cheap round trip, for readiness: throws when the store cannot be used.</summary>
     Task PingAsync(CancellationToken cancellationToken);

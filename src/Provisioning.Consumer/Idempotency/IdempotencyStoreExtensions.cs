@@ -5,31 +5,37 @@ internal static class IdempotencyStoreExtensions
     static readonly TimeSpan MaxPoll = TimeSpan.FromMilliseconds(500);
 
     /// <summary>
-    /// Claims the request, waiting while another delivery holds a live lease on it: until that one ends (the claim is
-    /// then <see cref="ClaimStatus.Completed"/>) or its lease expires (its owner died: this one takes over).
+    /// Claims the request, waiting while another delivery holds a live lease on it (until that one ends: the claim is
+    /// then <see cref="ClaimStatus.Completed"/>; or its lease expires: its owner died and this one takes over), and for
+    /// up to <paramref name="memberWait"/> while an earlier command of the same member is running. A member whose
+    /// earlier command is parked, or runs longer, comes back as <see cref="ClaimStatus.WaitingForMember"/>.
     /// </summary>
-    public static async Task<IdempotencyClaim> ClaimAsync(this IIdempotencyStore store, IdempotencyKey key, string userId, string owner,
-        TimeSpan lease, TimeProvider time, CancellationToken cancellationToken)
+    public static async Task<IdempotencyClaim> ClaimAsync(this IIdempotencyStore store, IdempotencyKey key, string userId, MemberRevision revision, string owner,
+        TimeSpan lease, TimeSpan memberWait, TimeProvider time, CancellationToken cancellationToken)
     {
-        var delay = TimeSpan.FromMilliseconds(50);
+        var started = time.GetTimestamp();
+        var delay = TimeSpan.FromMilliseconds(20);
         while (true)
         {
-            var claim = await store.TryBeginAsync(key, userId, owner, lease, cancellationToken).ConfigureAwait(false);
-            if (claim.Status != ClaimStatus.InProgressElsewhere)
+            var claim = await store.TryBeginAsync(key, userId, revision, owner, lease, cancellationToken).ConfigureAwait(false);
+            TimeSpan wait;
+            if (claim.Status == ClaimStatus.InProgressElsewhere)
+                wait = TimeSpan.FromTicks(Math.Clamp((claim.LeaseExpiresAt!.Value - time.GetUtcNow()).Ticks, delay.Ticks, MaxPoll.Ticks));
+            else if (claim.Status == ClaimStatus.WaitingForMember && claim.BlockedBy!.Value.Running && time.GetElapsedTime(started) < memberWait)
+                wait = delay;
+            else
                 return claim;
-            var untilExpiry = claim.LeaseExpiresAt!.Value - time.GetUtcNow();
-            var wait = TimeSpan.FromTicks(Math.Clamp(untilExpiry.Ticks, delay.Ticks, MaxPoll.Ticks));
             await Task.Delay(wait, time, cancellationToken).ConfigureAwait(false);
             delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxPoll.Ticks));
         }
     }
 
     /// <summary>Ends the lease early if the store can be reached; a store that is down lets the lease run out instead.</summary>
-    public static async Task TryReleaseAsync(this IIdempotencyStore store, IdempotencyKey key, string owner, int extraAttempts)
+    public static async Task TryReleaseAsync(this IIdempotencyStore store, IdempotencyKey key, string owner, int extraAttempts, ReleaseAs release = ReleaseAs.Retry)
     {
         try
         {
-            await store.ReleaseAsync(key, owner, extraAttempts, CancellationToken.None).ConfigureAwait(false);
+            await store.ReleaseAsync(key, owner, extraAttempts, release, CancellationToken.None).ConfigureAwait(false);
         }
         catch (StoreUnavailableException)
         {

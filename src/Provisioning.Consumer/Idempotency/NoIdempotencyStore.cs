@@ -1,15 +1,15 @@
 namespace Provisioning.Consumer.Idempotency;
 
-/// <summary><see cref="IdempotencyProvider.None"/>: remembers nothing, so every delivery starts afresh. For benchmarks only.</summary>
+/// <summary><see cref="IdempotencyProvider.None"/>: remembers nothing, so every delivery starts afresh and keeps no member order. For benchmarks only.</summary>
 internal sealed class NoIdempotencyStore : IIdempotencyStore
 {
-    public Task<IdempotencyClaim> TryBeginAsync(IdempotencyKey key, string userId, string owner, TimeSpan lease, CancellationToken cancellationToken) =>
+    public Task<IdempotencyClaim> TryBeginAsync(IdempotencyKey key, string userId, MemberRevision revision, string owner, TimeSpan lease, CancellationToken cancellationToken) =>
         Task.FromResult(IdempotencyClaim.Started(1));
 
-    public Task<bool> CompleteAsync(IdempotencyKey key, string owner, bool succeeded, StoredOutcome outcome, CancellationToken cancellationToken) =>
+    public Task<bool> CompleteAsync(IdempotencyKey key, string owner, bool succeeded, StoredOutcome outcome, MemberRevision? applied, CancellationToken cancellationToken) =>
         Task.FromResult(true);
 
-    public Task ReleaseAsync(IdempotencyKey key, string owner, int extraAttempts, CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task ReleaseAsync(IdempotencyKey key, string owner, int extraAttempts, ReleaseAs release, CancellationToken cancellationToken) => Task.CompletedTask;
 
     public Task PingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 

@@ -60,6 +60,16 @@ internal sealed class PostgresIdempotencyStore : IIdempotencyStore, IAsyncDispos
                 updated_at timestamptz NOT NULL,
                 PRIMARY KEY (corp_id, request_id));
             CREATE INDEX IF NOT EXISTS provisioning_idempotency_ended ON provisioning_idempotency (updated_at) WHERE state <> 0;
+            ALTER TABLE provisioning_idempotency ADD COLUMN IF NOT EXISTS member text;
+            ALTER TABLE provisioning_idempotency ADD COLUMN IF NOT EXISTS member_seq bigint;
+            CREATE INDEX IF NOT EXISTS provisioning_idempotency_member ON provisioning_idempotency (corp_id, member, member_seq) WHERE state = 0;
+            CREATE TABLE IF NOT EXISTS provisioning_members (
+                corp_id text NOT NULL,
+                member text NOT NULL,
+                next_seq bigint NOT NULL,
+                last_version bigint,
+                last_sent_at timestamptz,
+                PRIMARY KEY (corp_id, member));
             """);
         try
         {
@@ -81,25 +91,117 @@ internal sealed class PostgresIdempotencyStore : IIdempotencyStore, IAsyncDispos
         return command;
     }
 
-    public async Task<IdempotencyClaim> TryBeginAsync(IdempotencyKey key, string userId, string owner, TimeSpan lease, CancellationToken cancellationToken)
+    public async Task<IdempotencyClaim> TryBeginAsync(IdempotencyKey key, string userId, MemberRevision revision, string owner, TimeSpan lease,
+        CancellationToken cancellationToken)
     {
-        await using var claim = await CommandAsync("""
+        await EnsureSchemaAsync().ConfigureAwait(false);
+        var member = userId.ToLowerInvariant();
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+
+        // The member's row first, locked until commit: every claim of one member's requests runs one after another,
+        // across replicas, so numbering and the check for earlier requests see each other's commits.
+        await using (var lockMember = Command(connection, """
+            INSERT INTO provisioning_members (corp_id, member, next_seq) VALUES (@corp, @member, 0)
+            ON CONFLICT (corp_id, member) DO UPDATE SET next_seq = provisioning_members.next_seq
+            RETURNING last_version
+            """, key))
+        {
+            lockMember.Parameters.AddWithValue("member", member);
+            await lockMember.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await using var claim = Command(connection, """
             INSERT INTO provisioning_idempotency AS t (corp_id, request_id, user_id, state, owner, lease_expires_at, attempts, created_at, updated_at)
             VALUES (@corp, @request, @user, 0, @owner, @lease, 1, @now, @now)
             ON CONFLICT (corp_id, request_id) DO UPDATE
-                SET owner = @owner, lease_expires_at = @lease, attempts = t.attempts + 1, updated_at = @now
-                WHERE t.state = 0 AND (t.owner = @owner OR t.owner IS NULL OR t.lease_expires_at <= @now)
-            RETURNING t.attempts
-            """, key).ConfigureAwait(false);
+                SET state = 0, owner = @owner, lease_expires_at = @lease, attempts = t.attempts + 1, updated_at = @now
+                WHERE t.state = 3 OR (t.state = 0 AND (t.owner = @owner OR t.owner IS NULL OR t.lease_expires_at <= @now))
+            RETURNING t.attempts, t.member_seq
+            """, key);
         claim.Parameters.AddWithValue("user", userId);
         claim.Parameters.AddWithValue("owner", owner);
         claim.Parameters.AddWithValue("lease", _time.GetUtcNow() + lease);
-        if (await claim.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is int attempts)
-            return IdempotencyClaim.Started(attempts);
+        int attempts;
+        long? seq;
+        await using (var reader = await claim.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                await reader.DisposeAsync().ConfigureAwait(false);
+                var ended = await ReadEndedOrElsewhereAsync(connection, key, cancellationToken).ConfigureAwait(false);
+                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                return ended;
+            }
+            attempts = reader.GetInt32(0);
+            seq = reader.IsDBNull(1) ? null : reader.GetInt64(1);
+        }
 
-        await using var read = await CommandAsync(
-            "SELECT state, lease_expires_at, outcome_type, outcome FROM provisioning_idempotency WHERE corp_id = @corp AND request_id = @request", key)
-            .ConfigureAwait(false);
+        if (seq is null)
+        {
+            // First arrival: the request takes the member's next number, and keeps it for every later delivery.
+            await using var number = Command(connection, """
+                WITH n AS (UPDATE provisioning_members SET next_seq = next_seq + 1 WHERE corp_id = @corp AND member = @member RETURNING next_seq)
+                UPDATE provisioning_idempotency SET member = @member, member_seq = (SELECT next_seq FROM n)
+                WHERE corp_id = @corp AND request_id = @request
+                RETURNING member_seq
+                """, key);
+            number.Parameters.AddWithValue("member", member);
+            seq = (long)(await number.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+        }
+
+        await using (var blocker = Command(connection, """
+            SELECT request_id, owner IS NOT NULL AND lease_expires_at > @now FROM provisioning_idempotency
+            WHERE corp_id = @corp AND member = @member AND state = 0 AND member_seq < @seq
+            ORDER BY member_seq LIMIT 1
+            """, key))
+        {
+            blocker.Parameters.AddWithValue("member", member);
+            blocker.Parameters.AddWithValue("seq", seq.Value);
+            Guid? blockedBy = null;
+            var running = false;
+            await using (var reader = await blocker.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+            {
+                if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    blockedBy = reader.GetGuid(0);
+                    running = reader.GetBoolean(1);
+                }
+            }
+            if (blockedBy is not null)
+            {
+                // Not this delivery's turn: no lease, and no attempt counted.
+                await using var undo = Command(connection, """
+                    UPDATE provisioning_idempotency SET owner = NULL, lease_expires_at = @now, attempts = attempts - 1 WHERE corp_id = @corp AND request_id = @request
+                    """, key);
+                await undo.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                return IdempotencyClaim.Waiting(blockedBy.Value, running);
+            }
+        }
+
+        var result = IdempotencyClaim.Started(attempts);
+        if (revision.Version is not null || revision.SentAt is not null)
+        {
+            await using var last = Command(connection, "SELECT last_version, last_sent_at FROM provisioning_members WHERE corp_id = @corp AND member = @member", key);
+            last.Parameters.AddWithValue("member", member);
+            await using var reader = await last.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                long? lastVersion = reader.IsDBNull(0) ? null : reader.GetInt64(0);
+                DateTimeOffset? lastSentAt = reader.IsDBNull(1) ? null : reader.GetFieldValue<DateTimeOffset>(1);
+                if (IdempotencyClaim.IsOlder(revision, lastVersion, lastSentAt))
+                    result = IdempotencyClaim.Stale(attempts, new MemberRevision(lastVersion, lastSentAt));
+            }
+        }
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return result;
+    }
+
+    async Task<IdempotencyClaim> ReadEndedOrElsewhereAsync(NpgsqlConnection connection, IdempotencyKey key, CancellationToken cancellationToken)
+    {
+        await using var read = Command(connection,
+            "SELECT state, lease_expires_at, outcome_type, outcome FROM provisioning_idempotency WHERE corp_id = @corp AND request_id = @request", key);
         await using var reader = await read.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             // Purged between the two statements: extremely unlikely; the caller's retry claims it afresh.
@@ -109,25 +211,48 @@ internal sealed class PostgresIdempotencyStore : IIdempotencyStore, IAsyncDispos
             : IdempotencyClaim.Completed(new StoredOutcome(reader.GetString(2), reader.GetString(3)));
     }
 
-    public async Task<bool> CompleteAsync(IdempotencyKey key, string owner, bool succeeded, StoredOutcome outcome, CancellationToken cancellationToken)
+    NpgsqlCommand Command(NpgsqlConnection connection, string sql, IdempotencyKey key)
     {
+        var command = new NpgsqlCommand(sql, connection);
+        command.Parameters.AddWithValue("corp", key.CorpId);
+        command.Parameters.AddWithValue("request", key.RequestId);
+        command.Parameters.AddWithValue("now", _time.GetUtcNow());
+        return command;
+    }
+
+    public async Task<bool> CompleteAsync(IdempotencyKey key, string owner, bool succeeded, StoredOutcome outcome, MemberRevision? applied, CancellationToken cancellationToken)
+    {
+        // One statement: the outcome and, for a versioned success, the member's last applied version.
         await using var update = await CommandAsync("""
-            UPDATE provisioning_idempotency SET state = @state, outcome_type = @type, outcome = @outcome, owner = NULL, updated_at = @now
-            WHERE corp_id = @corp AND request_id = @request AND state = 0 AND owner = @owner
+            WITH done AS (
+                UPDATE provisioning_idempotency SET state = @state, outcome_type = @type, outcome = @outcome, owner = NULL, updated_at = @now
+                WHERE corp_id = @corp AND request_id = @request AND state = 0 AND owner = @owner
+                RETURNING member),
+            raised AS (
+                UPDATE provisioning_members m SET
+                    last_version = CASE WHEN @version IS NULL THEN m.last_version ELSE GREATEST(COALESCE(m.last_version, @version), @version) END,
+                    last_sent_at = CASE WHEN @sent IS NULL THEN m.last_sent_at ELSE GREATEST(COALESCE(m.last_sent_at, @sent), @sent) END
+                FROM done WHERE m.corp_id = @corp AND m.member = done.member)
+            SELECT COUNT(*) FROM done
             """, key).ConfigureAwait(false);
         update.Parameters.AddWithValue("state", (short)(succeeded ? 1 : 2));
         update.Parameters.AddWithValue("type", outcome.MessageType);
         update.Parameters.AddWithValue("outcome", outcome.Json);
         update.Parameters.AddWithValue("owner", owner);
-        return await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+        update.Parameters.Add(new NpgsqlParameter("version", NpgsqlTypes.NpgsqlDbType.Bigint) { Value = (succeeded ? applied?.Version : null) ?? (object)DBNull.Value });
+        update.Parameters.Add(new NpgsqlParameter("sent", NpgsqlTypes.NpgsqlDbType.TimestampTz) { Value = (succeeded ? applied?.SentAt : null) ?? (object)DBNull.Value });
+        return (long)(await update.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))! == 1;
     }
 
-    public async Task ReleaseAsync(IdempotencyKey key, string owner, int extraAttempts, CancellationToken cancellationToken)
+    public async Task ReleaseAsync(IdempotencyKey key, string owner, int extraAttempts, ReleaseAs release, CancellationToken cancellationToken)
     {
         await using var update = await CommandAsync("""
-            UPDATE provisioning_idempotency SET owner = NULL, lease_expires_at = @now, attempts = attempts + @extra, updated_at = @now
+            UPDATE provisioning_idempotency SET state = @state, owner = NULL, lease_expires_at = @now, attempts = attempts + @extra, updated_at = @now,
+                member_seq = CASE WHEN @requeue THEN NULL ELSE member_seq END
             WHERE corp_id = @corp AND request_id = @request AND state = 0 AND owner = @owner
             """, key).ConfigureAwait(false);
+        update.Parameters.AddWithValue("state", (short)(release == ReleaseAs.SetAside ? 3 : 0));
+        update.Parameters.AddWithValue("requeue", release == ReleaseAs.Requeue);
         update.Parameters.AddWithValue("owner", owner);
         update.Parameters.AddWithValue("extra", Math.Max(0, extraAttempts));
         await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);

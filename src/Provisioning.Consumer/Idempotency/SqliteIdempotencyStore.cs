@@ -15,6 +15,8 @@ internal sealed class SqliteIdempotencyStore : IIdempotencyStore, IAsyncDisposab
     const int InProgress = 0;
     const int Succeeded = 1;
     const int Failed = 2;
+    // Exhausted or held: ended for its member's order, claimable again by a replay or a release.
+    const int SetAside = 3;
 
     readonly string _connectionString;
     readonly TimeProvider _time;
@@ -34,6 +36,10 @@ internal sealed class SqliteIdempotencyStore : IIdempotencyStore, IAsyncDisposab
     SqliteCommand? _claim;
     SqliteCommand? _select;
     SqliteCommand? _complete;
+    SqliteCommand? _number;
+    SqliteCommand? _blocker;
+    SqliteCommand? _version;
+    SqliteCommand? _raise;
 
     public SqliteIdempotencyStore(IOptions<IdempotencyOptions> options, TimeProvider time)
     {
@@ -117,14 +123,31 @@ internal sealed class SqliteIdempotencyStore : IIdempotencyStore, IAsyncDisposab
                 updated_at INTEGER NOT NULL,
                 PRIMARY KEY (corp_id, request_id));
             CREATE INDEX IF NOT EXISTS idempotency_ended ON idempotency (state, updated_at);
+            CREATE TABLE IF NOT EXISTS members (
+                corp_id TEXT NOT NULL,
+                member TEXT NOT NULL,
+                next_seq INTEGER NOT NULL,
+                last_version INTEGER,
+                last_sent_at INTEGER,
+                PRIMARY KEY (corp_id, member));
             """;
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        // Files from before member order: the two columns are added once (SQLite has no ADD COLUMN IF NOT EXISTS).
+        command.CommandText = "SELECT COUNT(*) FROM pragma_table_info('idempotency') WHERE name = 'member_seq'";
+        if ((long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))! == 0)
+        {
+            command.CommandText = "ALTER TABLE idempotency ADD COLUMN member TEXT; ALTER TABLE idempotency ADD COLUMN member_seq INTEGER;";
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+        command.CommandText = "CREATE INDEX IF NOT EXISTS idempotency_member ON idempotency (corp_id, member, state, member_seq)";
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         return connection;
     }
 
-    Task<T> WriteAsync<T>(Func<SqliteConnection, Task<T>> write, CancellationToken cancellationToken)
+    /// <summary>Queues a write for the writer loop. <paramref name="atomic"/>: several statements that must commit together, also when no other write runs with them.</summary>
+    Task<T> WriteAsync<T>(Func<SqliteConnection, Task<T>> write, CancellationToken cancellationToken, bool atomic = false)
     {
-        var pending = new PendingWrite<T>(write, cancellationToken);
+        var pending = new PendingWrite<T>(write, atomic, cancellationToken);
         ObjectDisposedException.ThrowIf(!_writes.Writer.TryWrite(pending), this);
         return pending.Task;
     }
@@ -157,7 +180,8 @@ internal sealed class SqliteIdempotencyStore : IIdempotencyStore, IAsyncDisposab
         {
             var connection = _connection ??= await OpenAsync(CancellationToken.None).ConfigureAwait(false);
             // BEGIN/COMMIT as statements: the prepared commands then need no transaction object of their own.
-            if (group.Count > 1)
+            var transaction = group.Count > 1 || group[0].Atomic;
+            if (transaction)
                 await ExecuteAsync(connection, "BEGIN IMMEDIATE").ConfigureAwait(false);
             foreach (var pending in group)
             {
@@ -165,7 +189,7 @@ internal sealed class SqliteIdempotencyStore : IIdempotencyStore, IAsyncDisposab
                 await pending.RunAsync(connection).ConfigureAwait(false);
             }
             current = null;
-            if (group.Count > 1)
+            if (transaction)
                 await ExecuteAsync(connection, "COMMIT").ConfigureAwait(false);
             foreach (var pending in group)
                 pending.Succeed();
@@ -195,6 +219,8 @@ internal sealed class SqliteIdempotencyStore : IIdempotencyStore, IAsyncDisposab
     {
         public abstract CancellationToken CancellationToken { get; }
 
+        public abstract bool Atomic { get; }
+
         public abstract Task RunAsync(SqliteConnection connection);
 
         public abstract void Succeed();
@@ -202,7 +228,7 @@ internal sealed class SqliteIdempotencyStore : IIdempotencyStore, IAsyncDisposab
         public abstract void Fail(Exception exception);
     }
 
-    sealed class PendingWrite<T>(Func<SqliteConnection, Task<T>> write, CancellationToken cancellationToken) : PendingWrite
+    sealed class PendingWrite<T>(Func<SqliteConnection, Task<T>> write, bool atomic, CancellationToken cancellationToken) : PendingWrite
     {
         readonly TaskCompletionSource<T> _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
         T? _result;
@@ -210,6 +236,8 @@ internal sealed class SqliteIdempotencyStore : IIdempotencyStore, IAsyncDisposab
         public Task<T> Task => _done.Task;
 
         public override CancellationToken CancellationToken => cancellationToken;
+
+        public override bool Atomic => atomic;
 
         public override async Task RunAsync(SqliteConnection connection) => _result = await write(connection).ConfigureAwait(false);
 
@@ -227,12 +255,12 @@ internal sealed class SqliteIdempotencyStore : IIdempotencyStore, IAsyncDisposab
 
     async Task CloseAsync()
     {
-        foreach (var command in new[] { _claim, _select, _complete })
+        foreach (var command in new[] { _claim, _select, _complete, _number, _blocker, _version, _raise })
         {
             if (command is not null)
                 await command.DisposeAsync().ConfigureAwait(false);
         }
-        _claim = _select = _complete = null;
+        _claim = _select = _complete = _number = _blocker = _version = _raise = null;
         if (_connection is not null)
             await _connection.DisposeAsync().ConfigureAwait(false);
         _connection = null;
@@ -249,26 +277,92 @@ internal sealed class SqliteIdempotencyStore : IIdempotencyStore, IAsyncDisposab
         await CloseAsync().ConfigureAwait(false);
     }
 
-    public Task<IdempotencyClaim> TryBeginAsync(IdempotencyKey key, string userId, string owner, TimeSpan lease, CancellationToken cancellationToken) =>
-        WriteAsync(connection => TryBeginAsync(connection, key, userId, owner, lease, cancellationToken), cancellationToken);
+    public Task<IdempotencyClaim> TryBeginAsync(IdempotencyKey key, string userId, MemberRevision revision, string owner, TimeSpan lease, CancellationToken cancellationToken) =>
+        WriteAsync(connection => TryBeginAsync(connection, key, userId, revision, owner, lease, cancellationToken), cancellationToken, atomic: true);
 
-    async Task<IdempotencyClaim> TryBeginAsync(SqliteConnection connection, IdempotencyKey key, string userId, string owner, TimeSpan lease, CancellationToken cancellationToken)
+    async Task<IdempotencyClaim> TryBeginAsync(SqliteConnection connection, IdempotencyKey key, string userId, MemberRevision revision, string owner, TimeSpan lease,
+        CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
-        // One statement, atomic on its own: a new request is inserted, an unfinished one whose lease is ours or has
-        // run out is taken over; either way the row comes back. No row: it has ended, or another delivery holds it.
+        var request = key.RequestId.ToString("D");
+        // A new request is inserted, an unfinished one whose lease is ours or has run out is taken over (an exhausted one
+        // too: a replay); either way the row comes back. No row: it has ended, or another delivery holds it.
         var claim = _claim ??= Prepare(connection, """
             INSERT INTO idempotency (corp_id, request_id, user_id, state, owner, lease_expires_at, attempts, created_at, updated_at)
             VALUES ($corp, $request, $user, 0, $owner, $lease, 1, $now, $now)
             ON CONFLICT (corp_id, request_id) DO UPDATE SET
-                owner = excluded.owner, lease_expires_at = excluded.lease_expires_at, attempts = attempts + 1, updated_at = excluded.updated_at
-            WHERE state = 0 AND (owner = excluded.owner OR lease_expires_at <= excluded.updated_at)
-            RETURNING attempts
+                state = 0, owner = excluded.owner, lease_expires_at = excluded.lease_expires_at, attempts = attempts + 1, updated_at = excluded.updated_at
+            WHERE state = 3 OR (state = 0 AND (owner = excluded.owner OR lease_expires_at <= excluded.updated_at))
+            RETURNING attempts, member_seq
             """, "$corp", "$request", "$user", "$owner", "$lease", "$now");
-        Bind(claim, key.CorpId, key.RequestId.ToString("D"), userId, owner, (now + (long)lease.TotalMilliseconds), now);
-        if (await claim.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is long attempts)
-            return IdempotencyClaim.Started((int)attempts);
+        Bind(claim, key.CorpId, request, userId, owner, (now + (long)lease.TotalMilliseconds), now);
+        int attempts;
+        long? seq;
+        await using (var reader = await claim.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                return await ReadEndedOrElsewhereAsync(connection, key, cancellationToken).ConfigureAwait(false);
+            attempts = reader.GetInt32(0);
+            seq = reader.IsDBNull(1) ? null : reader.GetInt64(1);
+        }
 
+        var member = MemberKey(userId);
+        if (seq is null)
+        {
+            // First arrival: the request takes the member's next number, and keeps it for every later delivery.
+            var number = _number ??= Prepare(connection, """
+                INSERT INTO members (corp_id, member, next_seq) VALUES ($corp, $member, 1)
+                ON CONFLICT (corp_id, member) DO UPDATE SET next_seq = next_seq + 1
+                RETURNING next_seq;
+                """, "$corp", "$member");
+            Bind(number, key.CorpId, member);
+            seq = (long)(await number.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+            await using var assign = Command(connection, null, "UPDATE idempotency SET member = $member, member_seq = $seq WHERE corp_id = $corp AND request_id = $request", key);
+            assign.Parameters.AddWithValue("$member", member);
+            assign.Parameters.AddWithValue("$seq", seq.Value);
+            await assign.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        var blocker = _blocker ??= Prepare(connection, """
+            SELECT request_id, owner IS NOT NULL AND lease_expires_at > $now FROM idempotency
+            WHERE corp_id = $corp AND member = $member AND state = 0 AND member_seq < $seq
+            ORDER BY member_seq LIMIT 1
+            """, "$corp", "$member", "$seq", "$now");
+        Bind(blocker, key.CorpId, member, seq.Value, now);
+        await using (var reader = await blocker.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                var blockedBy = Guid.Parse(reader.GetString(0));
+                var running = reader.GetBoolean(1);
+                await reader.DisposeAsync().ConfigureAwait(false);
+                // Not this delivery's turn: no lease, and no attempt counted.
+                await using var undo = Command(connection, null, """
+                    UPDATE idempotency SET owner = NULL, lease_expires_at = 0, attempts = attempts - 1 WHERE corp_id = $corp AND request_id = $request
+                    """, key);
+                await undo.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                return IdempotencyClaim.Waiting(blockedBy, running);
+            }
+        }
+
+        if (revision.Version is not null || revision.SentAt is not null)
+        {
+            var last = _version ??= Prepare(connection, "SELECT last_version, last_sent_at FROM members WHERE corp_id = $corp AND member = $member", "$corp", "$member");
+            Bind(last, key.CorpId, member);
+            await using var reader = await last.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                long? lastVersion = reader.IsDBNull(0) ? null : reader.GetInt64(0);
+                DateTimeOffset? lastSentAt = reader.IsDBNull(1) ? null : new DateTimeOffset(reader.GetInt64(1), TimeSpan.Zero);
+                if (IdempotencyClaim.IsOlder(revision, lastVersion, lastSentAt))
+                    return IdempotencyClaim.Stale(attempts, new MemberRevision(lastVersion, lastSentAt));
+            }
+        }
+        return IdempotencyClaim.Started(attempts);
+    }
+
+    async Task<IdempotencyClaim> ReadEndedOrElsewhereAsync(SqliteConnection connection, IdempotencyKey key, CancellationToken cancellationToken)
+    {
         var select = _select ??= Prepare(connection,
             "SELECT state, lease_expires_at, outcome_type, outcome FROM idempotency WHERE corp_id = $corp AND request_id = $request", "$corp", "$request");
         Bind(select, key.CorpId, key.RequestId.ToString("D"));
@@ -281,6 +375,9 @@ internal sealed class SqliteIdempotencyStore : IIdempotencyStore, IAsyncDisposab
             : IdempotencyClaim.Elsewhere(DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(1)));
     }
 
+    /// <summary>A member is its userid ignoring case, as WeCom compares userids.</summary>
+    static string MemberKey(string userId) => userId.ToLowerInvariant();
+
     /// <summary>A statement prepared once per connection: the hot paths (claim, complete) skip SQLite's parse and plan.</summary>
     static SqliteCommand Prepare(SqliteConnection connection, string sql, params string[] parameters)
     {
@@ -292,13 +389,13 @@ internal sealed class SqliteIdempotencyStore : IIdempotencyStore, IAsyncDisposab
         return command;
     }
 
-    static void Bind(SqliteCommand command, params object[] values)
+    static void Bind(SqliteCommand command, params object?[] values)
     {
         for (var i = 0; i < values.Length; i++)
             command.Parameters[i].Value = values[i];
     }
 
-    public Task<bool> CompleteAsync(IdempotencyKey key, string owner, bool succeeded, StoredOutcome outcome, CancellationToken cancellationToken) =>
+    public Task<bool> CompleteAsync(IdempotencyKey key, string owner, bool succeeded, StoredOutcome outcome, MemberRevision? applied, CancellationToken cancellationToken) =>
         WriteAsync(async connection =>
     {
         var update = _complete ??= Prepare(connection, """
@@ -307,16 +404,32 @@ internal sealed class SqliteIdempotencyStore : IIdempotencyStore, IAsyncDisposab
             """, "$corp", "$request", "$state", "$type", "$outcome", "$owner", "$now");
         Bind(update, key.CorpId, key.RequestId.ToString("D"), succeeded ? Succeeded : Failed, outcome.MessageType, outcome.Json, owner,
             _time.GetUtcNow().ToUnixTimeMilliseconds());
-        return await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
-    }, cancellationToken);
+        var completed = await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+        if (completed && succeeded && applied is not null && (applied.Version is not null || applied.SentAt is not null))
+        {
+            // Never lowered: a command applied out of order (an equal revision, or one without a version) keeps the newest.
+            var raise = _raise ??= Prepare(connection, """
+                UPDATE members SET
+                    last_version = CASE WHEN $version IS NULL THEN last_version ELSE MAX(COALESCE(last_version, $version), $version) END,
+                    last_sent_at = CASE WHEN $sent IS NULL THEN last_sent_at ELSE MAX(COALESCE(last_sent_at, $sent), $sent) END
+                WHERE corp_id = $corp AND member = (SELECT member FROM idempotency WHERE corp_id = $corp AND request_id = $request)
+                """, "$corp", "$request", "$version", "$sent");
+            Bind(raise, key.CorpId, key.RequestId.ToString("D"), (object?)applied.Version ?? DBNull.Value, (object?)applied.SentAt?.UtcTicks ?? DBNull.Value);
+            await raise.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+        return completed;
+    }, cancellationToken, atomic: applied is not null);
 
-    public Task ReleaseAsync(IdempotencyKey key, string owner, int extraAttempts, CancellationToken cancellationToken) =>
+    public Task ReleaseAsync(IdempotencyKey key, string owner, int extraAttempts, ReleaseAs release, CancellationToken cancellationToken) =>
         WriteAsync(async connection =>
     {
         await using var update = Command(connection, null, """
-            UPDATE idempotency SET owner = NULL, lease_expires_at = 0, attempts = attempts + $extra, updated_at = $now
+            UPDATE idempotency SET state = $state, owner = NULL, lease_expires_at = 0, attempts = attempts + $extra, updated_at = $now,
+                member_seq = CASE WHEN $requeue THEN NULL ELSE member_seq END
             WHERE corp_id = $corp AND request_id = $request AND state = 0 AND owner = $owner
             """, key);
+        update.Parameters.AddWithValue("$state", release == ReleaseAs.SetAside ? SetAside : InProgress);
+        update.Parameters.AddWithValue("$requeue", release == ReleaseAs.Requeue);
         update.Parameters.AddWithValue("$owner", owner);
         update.Parameters.AddWithValue("$extra", Math.Max(0, extraAttempts));
         update.Parameters.AddWithValue("$now", _time.GetUtcNow().ToUnixTimeMilliseconds());
@@ -341,7 +454,7 @@ internal sealed class SqliteIdempotencyStore : IIdempotencyStore, IAsyncDisposab
                 await using var delete = connection.CreateCommand();
                 delete.CommandText = """
                     DELETE FROM idempotency WHERE rowid IN (
-                        SELECT rowid FROM idempotency WHERE state <> 0 AND updated_at < $before LIMIT 1000)
+                        SELECT rowid FROM idempotency WHERE state IN (1, 2, 3) AND updated_at < $before LIMIT 1000)
                     """;
                 delete.Parameters.AddWithValue("$before", endedBefore.ToUnixTimeMilliseconds());
                 return await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);

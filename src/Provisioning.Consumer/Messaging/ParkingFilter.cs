@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using MassTransit;
 using Provisioning.Consumer.Idempotency;
+using Provisioning.Consumer.Operations;
 using Provisioning.Consumer.Telemetry;
 using Provisioning.Consumer.WeCom;
 
@@ -32,7 +33,9 @@ internal sealed class ParkingFilter<TCommand>(
             // Handled here, not by a consumer: without this MassTransit would also copy it to _skipped.
             await context.NotifyConsumed(message, Stopwatch.GetElapsedTime(started), nameof(ParkingFilter<TCommand>)).ConfigureAwait(false);
             instrumentation.Parked(tier + 1);
-            ParkingLog.Parked(logger, context.MessageId, CommandQueues.QueueOf(context.ReceiveContext.InputAddress), parking.Tiers[tier], tier + 1, ex.Message);
+            context.ReceiveContext.TryGetPayload(out CommandKey? key);
+            ParkingLog.Parked(logger, key?.UserId ?? "?", key?.RequestId ?? Guid.Empty, CommandQueues.QueueOf(context.ReceiveContext.InputAddress),
+                parking.Tiers[tier], tier + 1, ex.Message);
         }
     }
 

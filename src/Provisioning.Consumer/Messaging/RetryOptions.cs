@@ -32,6 +32,9 @@ public sealed partial class RetryOptions : IValidatableObject
     /// <summary>The parking queue of one delay, e.g. <c>create-member_retry_30s</c>.</summary>
     public static string ParkingQueue(string inputQueue, TimeSpan delay) => $"{inputQueue}_retry_{Label(delay)}";
 
+    /// <summary>The member-wait queue of one delay, e.g. <c>update-member_wait_5s</c>.</summary>
+    public static string WaitQueue(string inputQueue, TimeSpan delay) => $"{inputQueue}_wait_{Label(delay)}";
+
     static string Label(TimeSpan delay) => delay switch
     {
         { Ticks: var t } when t % TimeSpan.TicksPerHour == 0 => $"{delay.TotalHours.ToString(CultureInfo.InvariantCulture)}h",

@@ -12,6 +12,7 @@ namespace Provisioning.Consumer.Messaging;
 internal sealed partial class RetryParking(
     IOptions<RabbitMqOptions> rabbit,
     IOptions<RetryOptions> retry,
+    IOptions<Operations.LifecycleOptions> lifecycle,
     CommandQueues queues,
     ILogger<RetryParking> logger) : IHostedService, IAsyncDisposable
 {
@@ -87,6 +88,14 @@ internal sealed partial class RetryParking(
         queues.InputOfQueue(CommandQueues.QueueOf(context.InputAddress)) ?? throw new InvalidOperationException($"No command input queue for {context.InputAddress}.");
 
     /// <summary>
+    /// Puts the delivery in its input queue's member-wait queue, from which it comes back after
+    /// <see cref="Operations.LifecycleOptions.MemberWaitDelay"/>: an earlier command of its member has not ended. Not a
+    /// retry: its tier stays as it was.
+    /// </summary>
+    public Task DeferAsync(ReceiveContext context, CancellationToken cancellationToken) =>
+        MoveAsync(context, RetryOptions.WaitQueue(InputOf(context), lifecycle.Value.MemberWaitDelay), tier: null, cancellationToken);
+
+    /// <summary>
     /// Puts the delivery back at the tail of a queue (its enterprise's lane) unchanged: a held command keeps its retry
     /// tier and its place among the others held.
     /// </summary>
@@ -139,6 +148,9 @@ internal sealed partial class RetryParking(
                 await _channel.QueueDeclareAsync(RetryOptions.ParkingQueue(input, delay), durable: true, exclusive: false, autoDelete: false,
                     ParkingArguments(delay, input, options.QueueType), cancellationToken: cancellationToken).ConfigureAwait(false);
             }
+            var wait = lifecycle.Value.MemberWaitDelay;
+            await _channel.QueueDeclareAsync(RetryOptions.WaitQueue(input, wait), durable: true, exclusive: false, autoDelete: false,
+                ParkingArguments(wait, input, options.QueueType), cancellationToken: cancellationToken).ConfigureAwait(false);
         }
         return _channel;
     }

@@ -11,4 +11,27 @@ public sealed class LifecycleOptions
     /// </summary>
     /// <value>The default is false.</value>
     public bool AllowDelete { get; set; }
+
+    /// <summary>
+    /// How long a command waits in process while an earlier command for the same member is running (commands for one
+    /// member apply in arrival order, never at once). Past it, or at once when the earlier one is parked for a retry,
+    /// the command goes to the member-wait queue and comes back after <see cref="MemberWaitDelay"/>.
+    /// </summary>
+    /// <value>The default is 10 seconds.</value>
+    [System.ComponentModel.DataAnnotations.Range(typeof(TimeSpan), "00:00:00", "00:10:00", ErrorMessage = "Lifecycle:MemberWaitInProcess must be between 0 and 10 minutes.")]
+    public TimeSpan MemberWaitInProcess { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// How long after it was sent an update, disable or enable that finds no member (60111) is tried again instead of
+    /// failing as <c>NotFound</c>: the create published just before it may be on another replica, or parked for a retry.
+    /// It goes behind the member's other commands each time. Only for messages that carry their send time.
+    /// </summary>
+    /// <value>The default is 1 minute.</value>
+    [System.ComponentModel.DataAnnotations.Range(typeof(TimeSpan), "00:00:00", "1.00:00:00", ErrorMessage = "Lifecycle:NotFoundGrace must be between 0 and 1 day.")]
+    public TimeSpan NotFoundGrace { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>How long a command waits in the member-wait queue (<c>{input}_wait_{delay}</c>) before it is tried again.</summary>
+    /// <value>The default is 5 seconds.</value>
+    [System.ComponentModel.DataAnnotations.Range(typeof(TimeSpan), "00:00:00.100", "01:00:00", ErrorMessage = "Lifecycle:MemberWaitDelay must be between 100 ms and 1 hour.")]
+    public TimeSpan MemberWaitDelay { get; set; } = TimeSpan.FromSeconds(5);
 }

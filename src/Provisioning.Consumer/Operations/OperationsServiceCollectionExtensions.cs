@@ -8,7 +8,10 @@ internal static class OperationsServiceCollectionExtensions
     /// <summary>The member pipeline's parts that do not depend on the transport: each operation, screening, retries, outcomes.</summary>
     public static IServiceCollection AddMemberOperations(this IServiceCollection services)
     {
-        services.AddOptions<LifecycleOptions>().BindConfiguration(LifecycleOptions.SectionName);
+        services.AddOptions<LifecycleOptions>()
+            .BindConfiguration(LifecycleOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
         services.AddScoped<ExistingMemberReconciler>();
         services.AddScoped<MobileCheck>();
         services.AddScoped<IMemberOperation<CreateMember>, CreateOperation>();

@@ -18,20 +18,20 @@ internal sealed class FlakyStore(IIdempotencyStore inner) : IIdempotencyStore
             throw new IOException("disk I/O error (injected)");
     }
 
-    public Task<IdempotencyClaim> TryBeginAsync(IdempotencyKey key, string userId, string owner, TimeSpan lease, CancellationToken cancellationToken)
+    public Task<IdempotencyClaim> TryBeginAsync(IdempotencyKey key, string userId, MemberRevision revision, string owner, TimeSpan lease, CancellationToken cancellationToken)
     {
         MaybeFail(ref _failClaims);
-        return inner.TryBeginAsync(key, userId, owner, lease, cancellationToken);
+        return inner.TryBeginAsync(key, userId, revision, owner, lease, cancellationToken);
     }
 
-    public Task<bool> CompleteAsync(IdempotencyKey key, string owner, bool succeeded, StoredOutcome outcome, CancellationToken cancellationToken)
+    public Task<bool> CompleteAsync(IdempotencyKey key, string owner, bool succeeded, StoredOutcome outcome, MemberRevision? applied, CancellationToken cancellationToken)
     {
         MaybeFail(ref _failCompletes);
-        return inner.CompleteAsync(key, owner, succeeded, outcome, cancellationToken);
+        return inner.CompleteAsync(key, owner, succeeded, outcome, applied, cancellationToken);
     }
 
-    public Task ReleaseAsync(IdempotencyKey key, string owner, int extraAttempts, CancellationToken cancellationToken) =>
-        inner.ReleaseAsync(key, owner, extraAttempts, cancellationToken);
+    public Task ReleaseAsync(IdempotencyKey key, string owner, int extraAttempts, ReleaseAs release, CancellationToken cancellationToken) =>
+        inner.ReleaseAsync(key, owner, extraAttempts, release, cancellationToken);
 
     public Task PingAsync(CancellationToken cancellationToken) => inner.PingAsync(cancellationToken);
 

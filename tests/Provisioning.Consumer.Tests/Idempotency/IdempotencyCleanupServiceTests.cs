@@ -20,9 +20,9 @@ public sealed class IdempotencyCleanupServiceTests
             return Task.FromResult(Purges.Count == 1 ? throw new TimeoutException("database busy") : 3);
         }
 
-        public Task<IdempotencyClaim> TryBeginAsync(IdempotencyKey key, string userId, string owner, TimeSpan lease, CancellationToken cancellationToken) => throw new NotSupportedException();
-        public Task<bool> CompleteAsync(IdempotencyKey key, string owner, bool succeeded, StoredOutcome outcome, CancellationToken cancellationToken) => throw new NotSupportedException();
-        public Task ReleaseAsync(IdempotencyKey key, string owner, int extraAttempts, CancellationToken cancellationToken) => throw new NotSupportedException();
+        public Task<IdempotencyClaim> TryBeginAsync(IdempotencyKey key, string userId, MemberRevision revision, string owner, TimeSpan lease, CancellationToken cancellationToken) => throw new NotSupportedException();
+        public Task<bool> CompleteAsync(IdempotencyKey key, string owner, bool succeeded, StoredOutcome outcome, MemberRevision? applied, CancellationToken cancellationToken) => throw new NotSupportedException();
+        public Task ReleaseAsync(IdempotencyKey key, string owner, int extraAttempts, ReleaseAs release, CancellationToken cancellationToken) => throw new NotSupportedException();
     }
 
     [Fact]

@@ -23,7 +23,9 @@ public abstract class IdempotencyStoreContract : IAsyncLifetime
 
     static IdempotencyKey NewKey(string corp = "ww1") => new(corp, Guid.NewGuid());
 
-    Task<IdempotencyClaim> Begin(IdempotencyKey key, string owner) => Store.TryBeginAsync(key, "zhangsan", owner, Lease, default);
+    // Each request its own member unless a test says otherwise: member order is tested on its own below.
+    Task<IdempotencyClaim> Begin(IdempotencyKey key, string owner, string? userId = null, long? version = null) =>
+        Store.TryBeginAsync(key, userId ?? $"u{key.RequestId:N}", new MemberRevision(version, null), owner, Lease, default);
 
     [Fact]
     public async Task TryBegin_NewRequest_StartsFirstAttempt()
@@ -78,7 +80,7 @@ public abstract class IdempotencyStoreContract : IAsyncLifetime
     {
         var key = NewKey();
         await Begin(key, "a");
-        Assert.True(await Store.CompleteAsync(key, "a", succeeded: true, Outcome, default));
+        Assert.True(await Store.CompleteAsync(key, "a", succeeded: true, Outcome, null, default));
 
         var again = await Begin(key, "b");
         var own = await Begin(key, "a");
@@ -94,7 +96,7 @@ public abstract class IdempotencyStoreContract : IAsyncLifetime
         var key = NewKey();
         await Begin(key, "a");
 
-        Assert.False(await Store.CompleteAsync(key, "b", succeeded: true, Outcome, default));
+        Assert.False(await Store.CompleteAsync(key, "b", succeeded: true, Outcome, null, default));
         Assert.Equal(ClaimStatus.InProgressElsewhere, (await Begin(key, "c")).Status);
     }
 
@@ -104,7 +106,7 @@ public abstract class IdempotencyStoreContract : IAsyncLifetime
         var key = NewKey();
         await Begin(key, "a");
 
-        await Store.ReleaseAsync(key, "a", 0, default);
+        await Store.ReleaseAsync(key, "a", 0, ReleaseAs.Retry, default);
         var claim = await Begin(key, "b");
 
         Assert.Equal(ClaimStatus.Started, claim.Status);
@@ -117,7 +119,7 @@ public abstract class IdempotencyStoreContract : IAsyncLifetime
         var key = NewKey();
         await Begin(key, "a");
 
-        await Store.ReleaseAsync(key, "a", 2, default);
+        await Store.ReleaseAsync(key, "a", 2, ReleaseAs.Retry, default);
 
         Assert.Equal(4, (await Begin(key, "b")).Attempts);
     }
@@ -128,7 +130,7 @@ public abstract class IdempotencyStoreContract : IAsyncLifetime
         var key = NewKey();
         await Begin(key, "a");
 
-        await Store.ReleaseAsync(key, "b", 0, default);
+        await Store.ReleaseAsync(key, "b", 0, ReleaseAs.Retry, default);
 
         Assert.Equal(ClaimStatus.InProgressElsewhere, (await Begin(key, "b")).Status);
     }
@@ -162,12 +164,12 @@ public abstract class IdempotencyStoreContract : IAsyncLifetime
         var old = NewKey();
         var inProgress = NewKey();
         await Begin(old, "a");
-        await Store.CompleteAsync(old, "a", succeeded: false, Outcome, default);
+        await Store.CompleteAsync(old, "a", succeeded: false, Outcome, null, default);
         await Begin(inProgress, "a");
         Time.Advance(TimeSpan.FromDays(31));
         var recent = NewKey();
         await Begin(recent, "a");
-        await Store.CompleteAsync(recent, "a", succeeded: true, Outcome, default);
+        await Store.CompleteAsync(recent, "a", succeeded: true, Outcome, null, default);
 
         var deleted = await Store.PurgeAsync(Time.GetUtcNow() - TimeSpan.FromDays(30), default);
 
@@ -175,5 +177,142 @@ public abstract class IdempotencyStoreContract : IAsyncLifetime
         Assert.Equal(ClaimStatus.Started, (await Begin(old, "b")).Status);
         Assert.Equal(ClaimStatus.Completed, (await Begin(recent, "b")).Status);
         Assert.Equal(2, (await Begin(inProgress, "b")).Attempts);
+    }
+
+    [Fact]
+    public async Task TryBegin_SecondRequestOfMemberWhileFirstRuns_WaitsWithoutALease()
+    {
+        var first = NewKey();
+        var second = NewKey();
+        await Begin(first, "a", "zhangsan");
+
+        var claim = await Begin(second, "b", "zhangsan");
+        var again = await Begin(second, "c", "zhangsan");
+
+        Assert.Equal(ClaimStatus.WaitingForMember, claim.Status);
+        Assert.Equal((first.RequestId, true), claim.BlockedBy);
+        // No lease was kept: another delivery of the same request is told to wait for the member too, not for it.
+        Assert.Equal(ClaimStatus.WaitingForMember, again.Status);
+    }
+
+    [Fact]
+    public async Task TryBegin_AfterTheMembersEarlierRequestEnded_StartsAsFirstAttempt()
+    {
+        var first = NewKey();
+        var second = NewKey();
+        await Begin(first, "a", "zhangsan");
+        Assert.Equal(ClaimStatus.WaitingForMember, (await Begin(second, "b", "zhangsan")).Status);
+        await Store.CompleteAsync(first, "a", succeeded: false, Outcome, null, default);
+
+        var claim = await Begin(second, "b", "zhangsan");
+
+        Assert.Equal(ClaimStatus.Started, claim.Status);
+        Assert.Equal(1, claim.Attempts);
+    }
+
+    [Fact]
+    public async Task TryBegin_EarlierRequestParked_LaterWaitsAndTheEarlierKeepsItsTurn()
+    {
+        var first = NewKey();
+        var second = NewKey();
+        await Begin(first, "a", "zhangsan");
+        await Store.ReleaseAsync(first, "a", 0, ReleaseAs.Retry, default);
+
+        var waiting = await Begin(second, "b", "zhangsan");
+        var back = await Begin(first, "c", "zhangsan");
+
+        Assert.Equal(ClaimStatus.WaitingForMember, waiting.Status);
+        Assert.Equal((first.RequestId, false), waiting.BlockedBy);
+        Assert.Equal(ClaimStatus.Started, back.Status);
+        Assert.Equal(2, back.Attempts);
+    }
+
+    [Fact]
+    public async Task Release_Exhausted_NoLongerHoldsUpTheMemberAndCanBeReplayed()
+    {
+        var first = NewKey();
+        var second = NewKey();
+        await Begin(first, "a", "zhangsan");
+        await Store.ReleaseAsync(first, "a", 0, ReleaseAs.SetAside, default);
+
+        Assert.Equal(ClaimStatus.Started, (await Begin(second, "b", "zhangsan")).Status);
+        await Store.CompleteAsync(second, "b", succeeded: true, Outcome, null, default);
+        var replay = await Begin(first, "c", "zhangsan");
+        Assert.Equal(ClaimStatus.Started, replay.Status);
+        Assert.Equal(2, replay.Attempts);
+    }
+
+    [Fact]
+    public async Task TryBegin_UserIdInAnotherCase_IsTheSameMember()
+    {
+        await Begin(NewKey(), "a", "ZhangSan");
+
+        Assert.Equal(ClaimStatus.WaitingForMember, (await Begin(NewKey(), "b", "zhangsan")).Status);
+        Assert.Equal(ClaimStatus.Started, (await Begin(NewKey("ww2"), "b", "zhangsan")).Status);
+    }
+
+    [Fact]
+    public async Task TryBegin_VersionOlderThanTheAppliedOne_IsSupersededAndKeepsItsLease()
+    {
+        var applied = NewKey();
+        await Begin(applied, "a", "zhangsan", version: 5);
+        await Store.CompleteAsync(applied, "a", succeeded: true, Outcome, new MemberRevision(5, null), default);
+
+        var older = NewKey();
+        var stale = await Begin(older, "b", "zhangsan", version: 3);
+        var same = await Begin(NewKey(), "c", "lisi", version: 3);
+
+        Assert.Equal(ClaimStatus.Superseded, stale.Status);
+        Assert.Equal(5, stale.Applied!.Version);
+        Assert.True(await Store.CompleteAsync(older, "b", succeeded: false, Outcome, null, default));
+        Assert.Equal(ClaimStatus.Started, same.Status);
+        Assert.Equal(ClaimStatus.Started, (await Begin(NewKey(), "d", "zhangsan", version: 5)).Status);
+    }
+
+    [Fact]
+    public async Task Complete_FailureOrNoVersion_LeavesTheAppliedVersion()
+    {
+        var applied = NewKey();
+        await Begin(applied, "a", "zhangsan", version: 5);
+        await Store.CompleteAsync(applied, "a", succeeded: true, Outcome, new MemberRevision(5, null), default);
+        var failed = NewKey();
+        await Begin(failed, "b", "zhangsan", version: 9);
+        await Store.CompleteAsync(failed, "b", succeeded: false, Outcome, new MemberRevision(9, null), default);
+
+        var claim = await Begin(NewKey(), "c", "zhangsan", version: 7);
+
+        Assert.Equal(ClaimStatus.Started, claim.Status);
+    }
+
+    [Fact]
+    public async Task TryBegin_SentBeforeTheAppliedCommand_IsSupersededUnlessItHasAVersion()
+    {
+        var at = Time.GetUtcNow();
+        var applied = NewKey();
+        await Store.TryBeginAsync(applied, "zhangsan", new MemberRevision(null, at), "a", Lease, default);
+        await Store.CompleteAsync(applied, "a", succeeded: true, Outcome, new MemberRevision(null, at), default);
+
+        var earlier = await Store.TryBeginAsync(NewKey(), "zhangsan", new MemberRevision(null, at.AddMilliseconds(-1)), "b", Lease, default);
+        var later = await Store.TryBeginAsync(NewKey("ww2"), "zhangsan", new MemberRevision(null, at.AddMilliseconds(-1)), "c", Lease, default);
+
+        Assert.Equal(ClaimStatus.Superseded, earlier.Status);
+        Assert.Equal(at, earlier.Applied!.SentAt!.Value.ToUniversalTime());
+        Assert.Equal(ClaimStatus.Started, later.Status);
+    }
+
+    [Fact]
+    public async Task Release_Requeue_GoesBehindTheMembersLaterCommands()
+    {
+        var first = NewKey();
+        var second = NewKey();
+        await Begin(first, "a", "zhangsan");
+        Assert.Equal(ClaimStatus.WaitingForMember, (await Begin(second, "b", "zhangsan")).Status);
+
+        await Store.ReleaseAsync(first, "a", 0, ReleaseAs.Requeue, default);
+
+        Assert.Equal(ClaimStatus.Started, (await Begin(second, "b", "zhangsan")).Status);
+        var back = await Begin(first, "c", "zhangsan");
+        Assert.Equal(ClaimStatus.WaitingForMember, back.Status);
+        Assert.Equal(second.RequestId, back.BlockedBy!.Value.RequestId);
     }
 }

@@ -35,6 +35,10 @@ internal sealed class Publisher : IAsyncDisposable
 
     public Task PublishAsync(CreateMember command) => _bus.Publish(command);
 
+    /// <summary>Any command type, as a MassTransit publisher.</summary>
+    public Task PublishAsync<T>(T command)
+        where T : class => _bus.Publish(command);
+
     /// <summary>A plain JSON body (no MassTransit envelope), as a publisher in another language sends it.</summary>
     public Task PublishRawAsync(string body, string contentType = "application/json") =>
         _channel.BasicPublishAsync(CommandExchange, "", mandatory: true,

@@ -1,0 +1,14 @@
+namespace Provisioning.Consumer.Idempotency;
+
+/// <summary>What a released request is from now on (see <see cref="IIdempotencyStore.ReleaseAsync"/>).</summary>
+public enum ReleaseAs
+{
+    /// <summary>To be retried (parked, redelivered): it keeps its place, and its member's later commands wait for it.</summary>
+    Retry,
+
+    /// <summary>Out of the way (its retries are exhausted, or the deletion guard holds it): no longer holds up its member; a replay or release may still claim it.</summary>
+    SetAside,
+
+    /// <summary>Tried again later behind its member's other commands (its member was not found yet): it takes a new place when it comes back.</summary>
+    Requeue,
+}
