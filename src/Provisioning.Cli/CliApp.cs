@@ -17,6 +17,12 @@ internal static class CliApp
           FILTER: --request-id GUID, --user-id USERID, --errcode CODE (each repeatable), --older-than 10m|2h|1d|00:30:00.
           --dry-run lists what would move and moves nothing.
 
+        provisioning-cli held (list | release | reject) (--all | FILTER...) [--queue disable-member] [--broker AMQP_URI]
+          The disables and deletes the deletion guard holds (Lifecycle:DeletionThreshold), in {queue}_held of disable-member,
+          delete-member, update-member and sync-member (or only --queue). list shows them; release applies them anyway;
+          reject fails them as NotAllowed. Each goes back to its input queue, confirmed before its original is removed.
+          FILTER: --request-id GUID, --user-id USERID (each repeatable), --older-than 10m|2h|1d|00:30:00.
+
         The broker defaults to $ConnectionStrings__RabbitMq, then amqp://guest:guest@127.0.0.1:5672/.
         """;
 
@@ -28,6 +34,7 @@ internal static class CliApp
             {
                 ["publish", var file, .. var rest] => await PublishCommand.RunAsync(ParsePublish(file, rest), output, cancellationToken).ConfigureAwait(false),
                 ["replay", .. var rest] when ParseReplay(rest) is { } replay => await ReplayCommand.RunAsync(replay, output, cancellationToken).ConfigureAwait(false),
+                ["held", var action, .. var rest] => await HeldAsync(action, rest, output, cancellationToken).ConfigureAwait(false),
                 _ => await UsageAsync(output, null).ConfigureAwait(false),
             };
         }
@@ -61,7 +68,7 @@ internal static class CliApp
         return options;
     }
 
-    static ReplayOptions? ParseReplay(string[] args)
+    static ReplayOptions? ParseReplay(string[] args, bool requireFilter = true)
     {
         var options = new ReplayOptions();
         for (var i = 0; i < args.Length; i++)
@@ -80,9 +87,32 @@ internal static class CliApp
                 default: throw new ArgumentException($"Unknown option '{args[i]}'.");
             }
         }
-        if (!options.All && !options.HasFilter)
-            throw new ArgumentException("replay needs --all or at least one filter, so that nothing is replayed by accident.");
+        if (requireFilter && !options.All && !options.HasFilter)
+            throw new ArgumentException("this needs --all or at least one filter, so that nothing is moved by accident.");
         return options;
+    }
+
+    /// <summary>The input queues whose commands the deletion guard can hold.</summary>
+    static readonly string[] GuardedQueues = ["disable-member", "delete-member", "update-member", "sync-member"];
+
+    static async Task<int> HeldAsync(string action, string[] args, TextWriter output, CancellationToken cancellationToken)
+    {
+        var options = ParseReplay(args, requireFilter: action != "list") ?? throw new ArgumentException("held needs options.");
+        options = action switch
+        {
+            "list" => options with { DryRun = true, All = options.All || !options.HasFilter },
+            "release" => options with { GuardDecision = Contracts.ProvisioningHeaders.GuardReleased },
+            "reject" => options with { GuardDecision = Contracts.ProvisioningHeaders.GuardRejected },
+            _ => throw new ArgumentException($"held {action}: use list, release or reject."),
+        };
+        var queues = args.Contains("--queue") ? [options.Queue] : GuardedQueues;
+        foreach (var queue in queues)
+        {
+            var status = await ReplayCommand.RunAsync(options with { Queue = queue, SourceSuffix = "_held" }, output, cancellationToken).ConfigureAwait(false);
+            if (status != 0)
+                return status;
+        }
+        return 0;
     }
 
     static string Value(string[] args, ref int i) =>

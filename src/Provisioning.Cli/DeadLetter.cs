@@ -1,27 +1,24 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using System.Text.RegularExpressions;
+using Provisioning.Contracts;
 using RabbitMQ.Client;
 
 namespace Provisioning.Cli;
 
 /// <summary>What the replay filters look at in a message of the error queue: its command, its WeCom errcode, its age.</summary>
-internal sealed partial record DeadLetter(Guid? RequestId, string? UserId, int? ErrCode, DateTimeOffset? FaultedAt, string? Reason)
+internal sealed record DeadLetter(Guid? RequestId, string? UserId, int? ErrCode, DateTimeOffset? FaultedAt, string? Reason)
 {
     /// <summary>Headers that belong to the failure, not to the command: dropped when the message goes back.</summary>
     public static bool IsFailureHeader(string name) =>
         name.StartsWith("MT-Fault-", StringComparison.Ordinal) || name.StartsWith("MT-Host-", StringComparison.Ordinal) ||
-        name is "MT-Reason" or "x-death" or "Provisioning-Retry-Tier";
-
-    [GeneratedRegex(@"errcode (-?\d+)")]
-    private static partial Regex ErrCodePattern();
+        name is "MT-Reason" or "x-death" or ProvisioningHeaders.RetryTier or ProvisioningHeaders.ErrCode;
 
     public static DeadLetter Read(IReadOnlyBasicProperties properties, ReadOnlyMemory<byte> body)
     {
         var reason = Header(properties, "MT-Fault-Message");
-        var errCode = reason is not null && ErrCodePattern().Match(reason) is { Success: true } match
-            ? int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) : (int?)null;
+        var errCode = int.TryParse(Header(properties, ProvisioningHeaders.ErrCode), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var code)
+            ? code : (int?)null;
         var faultedAt = DateTimeOffset.TryParse(Header(properties, "MT-Fault-Timestamp"), CultureInfo.InvariantCulture,
             DateTimeStyles.AssumeUniversal, out var timestamp) ? timestamp : (DateTimeOffset?)null;
 

@@ -1,3 +1,4 @@
+using Provisioning.Contracts;
 using RabbitMQ.Client;
 
 namespace Provisioning.Cli;
@@ -12,7 +13,7 @@ internal static class ReplayCommand
 {
     public static async Task<int> RunAsync(ReplayOptions options, TextWriter output, CancellationToken cancellationToken)
     {
-        var errorQueue = options.Queue + "_error";
+        var errorQueue = options.Source;
         await using var connection = await new ConnectionFactory { Uri = options.Broker, ClientProvidedName = "provisioning-cli-replay" }
             .CreateConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var channel = await connection.CreateChannelAsync(
@@ -41,8 +42,10 @@ internal static class ReplayCommand
 
             var properties = new BasicProperties(message.BasicProperties)
             {
-                Headers = message.BasicProperties.Headers?.Where(h => !DeadLetter.IsFailureHeader(h.Key)).ToDictionary(h => h.Key, h => h.Value),
+                Headers = message.BasicProperties.Headers?.Where(h => !DeadLetter.IsFailureHeader(h.Key)).ToDictionary(h => h.Key, h => h.Value) ?? [],
             };
+            if (options.GuardDecision is { } decision)
+                properties.Headers[ProvisioningHeaders.Guard] = decision;
             // Confirmed (and routed: mandatory) before the original is acknowledged.
             await channel.BasicPublishAsync("", options.Queue, mandatory: true, properties, message.Body, cancellationToken).ConfigureAwait(false);
             await channel.BasicAckAsync(message.DeliveryTag, multiple: false, cancellationToken).ConfigureAwait(false);
@@ -54,7 +57,7 @@ internal static class ReplayCommand
 
         await output.WriteLineAsync(options.DryRun
             ? $"{kept} looked at; none moved."
-            : $"{replayed} replayed to {options.Queue}, {kept} left in {errorQueue}.").ConfigureAwait(false);
+            : $"{replayed} {(options.GuardDecision is { } d ? d + " and" : "")} replayed to {options.Queue}, {kept} left in {errorQueue}.").ConfigureAwait(false);
         return 0;
     }
 }

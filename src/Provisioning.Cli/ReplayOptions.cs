@@ -6,6 +6,14 @@ internal sealed record ReplayOptions
 
     public string Queue { get; init; } = "create-member";
 
+    /// <summary>Where the messages are taken from: the queue's error queue, or (for <c>held</c>) its held queue.</summary>
+    public string Source => Queue + SourceSuffix;
+
+    public string SourceSuffix { get; init; } = "_error";
+
+    /// <summary>For <c>held release|reject</c>: the operator's decision, set as the <c>Provisioning-Guard</c> header.</summary>
+    public string? GuardDecision { get; init; }
+
     public bool DryRun { get; init; }
 
     public bool All { get; init; }

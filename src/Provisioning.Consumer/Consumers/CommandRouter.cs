@@ -18,14 +18,18 @@ internal sealed class CommandRouter<TCommand>(IMemberOperation<TCommand> operati
         if (await screen.ScreenAsync(context, operation).ConfigureAwait(false) is not { } corpId)
             return;
 
-        // The retry tier is a transport header set when the command was parked: it must survive the move.
+        // Transport headers of ours must survive the move: the retry tier of a parked command, an operator's decision on
+        // a command the deletion guard held.
         var tier = RetryParking.TierOf(context.ReceiveContext);
+        var decision = DeletionGuard.DecisionOf(context.ReceiveContext);
         // To the lane's exchange (declared with the lane, bound to it), mandatory: a missing lane fails the move
         // instead of losing the command.
         await context.Forward(new Uri($"exchange:{CorpLanes.QueueName(queues.InputOf<TCommand>(), corpId)}"), Pipe.Execute<SendContext<TCommand>>(send =>
         {
             if (tier > 0)
-                send.Headers.Set(RetryParking.TierHeader, tier);
+                send.Headers.Set(Contracts.ProvisioningHeaders.RetryTier, tier);
+            if (decision is not null)
+                send.Headers.Set(Contracts.ProvisioningHeaders.Guard, decision);
             if (send.TryGetPayload(out RabbitMqSendContext? rabbit))
                 rabbit.Mandatory = true;
         })).ConfigureAwait(false);

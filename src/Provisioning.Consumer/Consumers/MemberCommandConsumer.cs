@@ -28,6 +28,7 @@ internal sealed class MemberCommandConsumer<TCommand>(
     WeComAvailability availability,
     CorpLanes lanes,
     RetryParking parking,
+    DeletionGuard guard,
     TimeProvider timeProvider) : IConsumer<TCommand>
     where TCommand : class
 {
@@ -81,6 +82,9 @@ internal sealed class MemberCommandConsumer<TCommand>(
                 return;
         }
 
+        if (operation.Removes(command) && await GuardedAsync(context, request, owner, claim, key, corpId, revision).ConfigureAwait(false))
+            return;
+
         Outcome outcome;
         // Attempts so far: those of earlier deliveries (the claim's count) and this delivery's in-process retries.
         var attempt = claim.Attempts - 1;
@@ -123,6 +127,32 @@ internal sealed class MemberCommandConsumer<TCommand>(
             return;
         }
         await CompleteAsync(context, request, owner, outcome, revision).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The deletion guard, for a disable or delete: true when it dealt with the command (held it for an operator, or
+    /// the operator rejected it), false when the command may go ahead.
+    /// </summary>
+    async Task<bool> GuardedAsync(ConsumeContext<TCommand> context, IdempotencyKey request, string owner, IdempotencyClaim claim, CommandKey key,
+        string corpId, MemberRevision revision)
+    {
+        var decision = DeletionGuard.DecisionOf(context.ReceiveContext);
+        if (decision == Contracts.ProvisioningHeaders.GuardRejected)
+        {
+            await CompleteAsync(context, request, owner, new OutcomeFactory(operation.NewFailure, key, corpId, claim.Attempts - 1, timeProvider.GetUtcNow())
+                .Failed(Contracts.FailureReasons.NotAllowed, "rejected by an operator from the deletion guard: not applied"), revision).ConfigureAwait(false);
+            return true;
+        }
+        var admitted = await retry.Pipeline.ExecuteAsync(
+            async token => await guard.AdmitAsync(request, decision == Contracts.ProvisioningHeaders.GuardReleased, token).ConfigureAwait(false),
+            context.CancellationToken).ConfigureAwait(false);
+        if (admitted)
+            return false;
+        // Held: not applied, not failed, out of its member's way; the broker keeps it for the operator.
+        await store.TryReleaseAsync(request, owner, 0, ReleaseAs.SetAside).ConfigureAwait(false);
+        await parking.HoldForGuardAsync(context.ReceiveContext, context.CancellationToken).ConfigureAwait(false);
+        guard.Held(corpId, operation.Name, key.UserId);
+        return true;
     }
 
     /// <summary>

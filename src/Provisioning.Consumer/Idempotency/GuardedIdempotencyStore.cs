@@ -17,6 +17,9 @@ internal sealed class GuardedIdempotencyStore(IIdempotencyStore inner) : IIdempo
     public Task ReleaseAsync(IdempotencyKey key, string owner, int extraAttempts, ReleaseAs release, CancellationToken cancellationToken) =>
         Guard("release", async () => { await inner.ReleaseAsync(key, owner, extraAttempts, release, cancellationToken).ConfigureAwait(false); return true; }, cancellationToken);
 
+    public Task<bool> TryAdmitRemovalAsync(IdempotencyKey key, int threshold, TimeSpan window, bool force, CancellationToken cancellationToken) =>
+        Guard("admit removal", () => inner.TryAdmitRemovalAsync(key, threshold, window, force, cancellationToken), cancellationToken);
+
     public Task<int> PurgeAsync(DateTimeOffset endedBefore, CancellationToken cancellationToken) =>
         Guard("purge", () => inner.PurgeAsync(endedBefore, cancellationToken), cancellationToken);
 

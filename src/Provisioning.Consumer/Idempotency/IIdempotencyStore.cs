@@ -30,6 +30,14 @@ public interface IIdempotencyStore
     /// </summary>
     Task ReleaseAsync(IdempotencyKey key, string owner, int extraAttempts, ReleaseAs release, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The deletion guard's count, per enterprise over every replica: admits the removal (a disable or delete) of
+    /// <paramref name="key"/> when fewer than <paramref name="threshold"/> were admitted in the last
+    /// <paramref name="window"/>, or when <paramref name="force"/> (an operator released it); a request admitted once is
+    /// admitted again (its retries). Returns whether it is admitted.
+    /// </summary>
+    Task<bool> TryAdmitRemovalAsync(IdempotencyKey key, int threshold, TimeSpan window, bool force, CancellationToken cancellationToken);
+
     /// <summary>One cheap round trip, for readiness: throws when the store cannot be used.</summary>
     Task PingAsync(CancellationToken cancellationToken);
 

@@ -11,6 +11,9 @@ internal sealed class NoIdempotencyStore : IIdempotencyStore
 
     public Task ReleaseAsync(IdempotencyKey key, string owner, int extraAttempts, ReleaseAs release, CancellationToken cancellationToken) => Task.CompletedTask;
 
+    public Task<bool> TryAdmitRemovalAsync(IdempotencyKey key, int threshold, TimeSpan window, bool force, CancellationToken cancellationToken) =>
+        Task.FromResult(true);
+
     public Task PingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     public Task<int> PurgeAsync(DateTimeOffset endedBefore, CancellationToken cancellationToken) => Task.FromResult(0);

@@ -70,6 +70,12 @@ internal sealed class PostgresIdempotencyStore : IIdempotencyStore, IAsyncDispos
                 last_version bigint,
                 last_sent_at timestamptz,
                 PRIMARY KEY (corp_id, member));
+            CREATE TABLE IF NOT EXISTS provisioning_removals (
+                corp_id text NOT NULL,
+                request_id uuid NOT NULL,
+                admitted_at timestamptz NOT NULL,
+                PRIMARY KEY (corp_id, request_id));
+            CREATE INDEX IF NOT EXISTS provisioning_removals_window ON provisioning_removals (corp_id, admitted_at);
             """);
         try
         {
@@ -258,6 +264,33 @@ internal sealed class PostgresIdempotencyStore : IIdempotencyStore, IAsyncDispos
         await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    public async Task<bool> TryAdmitRemovalAsync(IdempotencyKey key, int threshold, TimeSpan window, bool force, CancellationToken cancellationToken)
+    {
+        await EnsureSchemaAsync().ConfigureAwait(false);
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        // One enterprise's admissions one at a time across replicas, so the count and the insert see each other.
+        await using (var gate = Command(connection, "SELECT pg_advisory_xact_lock(hashtext('provisioning_removals:' || @corp))", key))
+            await gate.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        await using var admit = Command(connection, """
+            INSERT INTO provisioning_removals (corp_id, request_id, admitted_at)
+            SELECT @corp, @request, @now
+            WHERE @force OR (SELECT COUNT(*) FROM provisioning_removals WHERE corp_id = @corp AND admitted_at > @since) < @threshold
+            ON CONFLICT (corp_id, request_id) DO NOTHING
+            """, key);
+        admit.Parameters.AddWithValue("since", _time.GetUtcNow() - window);
+        admit.Parameters.AddWithValue("threshold", (long)threshold);
+        admit.Parameters.AddWithValue("force", force);
+        var admitted = await admit.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+        if (!admitted)
+        {
+            await using var known = Command(connection, "SELECT 1 FROM provisioning_removals WHERE corp_id = @corp AND request_id = @request", key);
+            admitted = await known.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not null;
+        }
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return admitted;
+    }
+
     public async Task<int> PurgeAsync(DateTimeOffset endedBefore, CancellationToken cancellationToken)
     {
         await EnsureSchemaAsync().ConfigureAwait(false);
@@ -272,7 +305,12 @@ internal sealed class PostgresIdempotencyStore : IIdempotencyStore, IAsyncDispos
             var deleted = await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             total += deleted;
             if (deleted < 1000)
+            {
+                await using var removals = _dataSource.CreateCommand("DELETE FROM provisioning_removals WHERE admitted_at < @before");
+                removals.Parameters.AddWithValue("before", endedBefore);
+                await removals.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
                 return total;
+            }
         }
     }
 

@@ -130,6 +130,12 @@ internal sealed class SqliteIdempotencyStore : IIdempotencyStore, IAsyncDisposab
                 last_version INTEGER,
                 last_sent_at INTEGER,
                 PRIMARY KEY (corp_id, member));
+            CREATE TABLE IF NOT EXISTS removals (
+                corp_id TEXT NOT NULL,
+                request_id TEXT NOT NULL,
+                admitted_at INTEGER NOT NULL,
+                PRIMARY KEY (corp_id, request_id));
+            CREATE INDEX IF NOT EXISTS removals_window ON removals (corp_id, admitted_at);
             """;
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         // Files from before member order: the two columns are added once (SQLite has no ADD COLUMN IF NOT EXISTS).
@@ -436,6 +442,26 @@ internal sealed class SqliteIdempotencyStore : IIdempotencyStore, IAsyncDisposab
         return await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }, cancellationToken);
 
+    public Task<bool> TryAdmitRemovalAsync(IdempotencyKey key, int threshold, TimeSpan window, bool force, CancellationToken cancellationToken) =>
+        WriteAsync(async connection =>
+    {
+        var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        await using var admit = Command(connection, null, """
+            INSERT INTO removals (corp_id, request_id, admitted_at)
+            SELECT $corp, $request, $now
+            WHERE $force OR (SELECT COUNT(*) FROM removals WHERE corp_id = $corp AND admitted_at > $since) < $threshold
+            ON CONFLICT (corp_id, request_id) DO NOTHING
+            """, key);
+        admit.Parameters.AddWithValue("$now", now);
+        admit.Parameters.AddWithValue("$since", now - (long)window.TotalMilliseconds);
+        admit.Parameters.AddWithValue("$threshold", threshold);
+        admit.Parameters.AddWithValue("$force", force);
+        if (await admit.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1)
+            return true;
+        await using var known = Command(connection, null, "SELECT 1 FROM removals WHERE corp_id = $corp AND request_id = $request", key);
+        return await known.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not null;
+    }, cancellationToken, atomic: true);
+
     public Task PingAsync(CancellationToken cancellationToken) => WriteAsync(async connection =>
     {
         await using var ping = connection.CreateCommand();
@@ -461,7 +487,16 @@ internal sealed class SqliteIdempotencyStore : IIdempotencyStore, IAsyncDisposab
             }, cancellationToken).ConfigureAwait(false);
             total += deleted;
             if (deleted < 1000)
+            {
+                await WriteAsync(async connection =>
+                {
+                    await using var removals = connection.CreateCommand();
+                    removals.CommandText = "DELETE FROM removals WHERE admitted_at < $before";
+                    removals.Parameters.AddWithValue("$before", endedBefore.ToUnixTimeMilliseconds());
+                    return await removals.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                }, cancellationToken).ConfigureAwait(false);
                 return total;
+            }
         }
     }
 

@@ -3,7 +3,7 @@ using Provisioning.Consumer.Consumers;
 
 namespace Provisioning.Consumer.Messaging;
 
-/// <summary>What every endpoint does with input it cannot take: the same rules on the input queue and the lanes.</summary>
+/// <summary>What every endpoint does with input it cannot take, or that failed: the same rules on the input queue and the lanes.</summary>
 internal static class HostileInput
 {
     /// <summary>
@@ -14,5 +14,6 @@ internal static class HostileInput
     {
         endpoint.ConfigureReceive(receive => receive.UseFilter(new MessageSizeLimitFilter(options.MaxMessageBytes)));
         endpoint.ConfigureDeadLetter(deadLetter => deadLetter.UseFilter(new SkippedToErrorQueueFilter()));
+        ErrorQueueHeaders.Configure(endpoint);
     }
 }

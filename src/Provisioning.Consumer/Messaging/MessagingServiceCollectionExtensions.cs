@@ -33,7 +33,9 @@ internal static class MessagingServiceCollectionExtensions
         services.AddHostedService(provider => provider.GetRequiredService<CorpLanes>());
         // CorpLanes learns of each lane's endpoint when it is ready, to stop and start it.
         services.AddReceiveEndpointObserver(provider => provider.GetRequiredService<CorpLanes>());
-        services.AddHealthChecks().AddCheck<RetryParkingHealthCheck>("retry-parking", tags: ["ready"]);
+        services.AddHealthChecks()
+            .AddCheck<RetryParkingHealthCheck>("retry-parking", tags: ["ready"])
+            .AddCheck<DeletionGuardHealthCheck>("deletion-guard", tags: ["ready"], timeout: TimeSpan.FromSeconds(5));
 
         services.AddMemberOperations();
         services.AddMassTransit(bus =>

@@ -1,5 +1,6 @@
 using MassTransit;
 using Microsoft.Extensions.Options;
+using Provisioning.Contracts;
 using RabbitMQ.Client;
 
 namespace Provisioning.Consumer.Messaging;
@@ -16,8 +17,6 @@ internal sealed partial class RetryParking(
     CommandQueues queues,
     ILogger<RetryParking> logger) : IHostedService, IAsyncDisposable
 {
-    /// <summary>How many times the delivery has been parked so far (our own count: <c>x-death</c> is the broker's).</summary>
-    public const string TierHeader = "Provisioning-Retry-Tier";
 
     readonly SemaphoreSlim _gate = new(1, 1);
     readonly CancellationTokenSource _stopping = new();
@@ -28,7 +27,7 @@ internal sealed partial class RetryParking(
     public IReadOnlyList<TimeSpan> Tiers { get; } = retry.Value.Tiers();
 
     public static int TierOf(ReceiveContext context) =>
-        context.TransportHeaders.TryGetHeader(TierHeader, out var value) && value is not null &&
+        context.TransportHeaders.TryGetHeader(ProvisioningHeaders.RetryTier, out var value) && value is not null &&
         int.TryParse(value is byte[] bytes ? System.Text.Encoding.UTF8.GetString(bytes) : value.ToString(), out var tier) ? tier : 0;
 
     /// <summary>Whether the parking queues are declared and the channel is open (for readiness).</summary>
@@ -96,6 +95,37 @@ internal sealed partial class RetryParking(
         MoveAsync(context, RetryOptions.WaitQueue(InputOf(context), lifecycle.Value.MemberWaitDelay), tier: null, cancellationToken);
 
     /// <summary>
+    /// Puts a disable or delete the deletion guard holds in its input queue's held queue (<c>{input}_held</c>): durable,
+    /// never consumed, emptied only by an operator (<c>provisioning-cli held release|reject</c>).
+    /// </summary>
+    public Task HoldForGuardAsync(ReceiveContext context, CancellationToken cancellationToken) =>
+        MoveAsync(context, HeldQueue(InputOf(context)), tier: null, cancellationToken);
+
+    /// <summary>The held queue of an input queue.</summary>
+    public static string HeldQueue(string inputQueue) => inputQueue + "_held";
+
+    /// <summary>How many commands each held queue holds now (for readiness).</summary>
+    public async Task<IReadOnlyList<(string Queue, uint Count)>> CountHeldAsync(CancellationToken cancellationToken)
+    {
+        var counts = new List<(string, uint)>();
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var channel = await ChannelAsync(cancellationToken).ConfigureAwait(false);
+            foreach (var input in queues.Inputs)
+            {
+                var held = HeldQueue(input);
+                counts.Add((held, (await channel.QueueDeclarePassiveAsync(held, cancellationToken).ConfigureAwait(false)).MessageCount));
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+        return counts;
+    }
+
+    /// <summary>
     /// Puts the delivery back at the tail of a queue (its enterprise's lane) unchanged: a held command keeps its retry
     /// tier and its place among the others held.
     /// </summary>
@@ -111,7 +141,7 @@ internal sealed partial class RetryParking(
         properties.Headers = properties.Headers is null ? [] : new Dictionary<string, object?>(properties.Headers);
         properties.Headers.Remove("x-death");
         if (tier is not null)
-            properties.Headers[TierHeader] = tier.Value;
+            properties.Headers[ProvisioningHeaders.RetryTier] = tier.Value;
         var body = context.Body.GetBytes();
 
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -148,6 +178,9 @@ internal sealed partial class RetryParking(
                 await _channel.QueueDeclareAsync(RetryOptions.ParkingQueue(input, delay), durable: true, exclusive: false, autoDelete: false,
                     ParkingArguments(delay, input, options.QueueType), cancellationToken: cancellationToken).ConfigureAwait(false);
             }
+            await _channel.QueueDeclareAsync(HeldQueue(input), durable: true, exclusive: false, autoDelete: false,
+                options.QueueType == QueueType.Quorum ? new Dictionary<string, object?> { ["x-queue-type"] = "quorum" } : null,
+                cancellationToken: cancellationToken).ConfigureAwait(false);
             var wait = lifecycle.Value.MemberWaitDelay;
             await _channel.QueueDeclareAsync(RetryOptions.WaitQueue(input, wait), durable: true, exclusive: false, autoDelete: false,
                 ParkingArguments(wait, input, options.QueueType), cancellationToken: cancellationToken).ConfigureAwait(false);

@@ -11,7 +11,7 @@ internal sealed class CreateOperation(IWeComClient weCom, ExistingMemberReconcil
 {
     public string Name => "create";
 
-    public bool Removes => false;
+    public bool Removes(CreateMember command) => false;
 
     public CommandKey KeyOf(CreateMember command) => new(command.RequestId, command.CorpId, command.UserId, command.Version);
 

@@ -13,7 +13,8 @@ internal sealed class DeleteOperation(IWeComClient weCom, IOptions<LifecycleOpti
 {
     public string Name => "delete";
 
-    public bool Removes => true;
+    // A refused delete removes nothing, so the guard does not count it.
+    public bool Removes(DeleteMember command) => lifecycle.Value.AllowDelete;
 
     public CommandKey KeyOf(DeleteMember command) => new(command.RequestId, command.CorpId, command.UserId, command.Version);
 

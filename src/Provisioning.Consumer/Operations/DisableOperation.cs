@@ -8,7 +8,7 @@ internal sealed class DisableOperation(WeCom.IWeComClient weCom) : IMemberOperat
 {
     public string Name => "disable";
 
-    public bool Removes => true;
+    public bool Removes(DisableMember command) => true;
 
     public CommandKey KeyOf(DisableMember command) => new(command.RequestId, command.CorpId, command.UserId, command.Version);
 

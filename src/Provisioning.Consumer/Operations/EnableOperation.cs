@@ -8,7 +8,7 @@ internal sealed class EnableOperation(WeCom.IWeComClient weCom) : IMemberOperati
 {
     public string Name => "enable";
 
-    public bool Removes => false;
+    public bool Removes(EnableMember command) => false;
 
     public CommandKey KeyOf(EnableMember command) => new(command.RequestId, command.CorpId, command.UserId, command.Version);
 

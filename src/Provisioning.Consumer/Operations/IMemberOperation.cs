@@ -13,8 +13,8 @@ internal interface IMemberOperation<in TCommand>
     /// <summary>For logs and metrics: create, update, disable, enable, delete, sync.</summary>
     string Name { get; }
 
-    /// <summary>Whether the deletion guard counts it (disable, delete).</summary>
-    bool Removes { get; }
+    /// <summary>Whether the deletion guard counts it: it disables or deletes the member.</summary>
+    bool Removes(TCommand command);
 
     CommandKey KeyOf(TCommand command);
 

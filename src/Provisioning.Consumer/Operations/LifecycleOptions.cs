@@ -13,6 +13,21 @@ public sealed class LifecycleOptions
     public bool AllowDelete { get; set; }
 
     /// <summary>
+    /// The deletion guard: at most this many disables and deletes (a <c>DisableMember</c>, a <c>DeleteMember</c>, an
+    /// update or sync with <c>enable: false</c>) per enterprise in <see cref="DeletionWindow"/>, over every replica.
+    /// Beyond it they are held (not applied, not failed) until an operator releases or rejects them
+    /// (<c>provisioning-cli held</c>); other commands and other enterprises go on. 0 turns the guard off.
+    /// </summary>
+    /// <value>The default is 50.</value>
+    [System.ComponentModel.DataAnnotations.Range(0, 1_000_000, ErrorMessage = "Lifecycle:DeletionThreshold must be between 0 (off) and 1000000.")]
+    public int DeletionThreshold { get; set; } = 50;
+
+    /// <summary>The sliding window of <see cref="DeletionThreshold"/>.</summary>
+    /// <value>The default is 1 hour.</value>
+    [System.ComponentModel.DataAnnotations.Range(typeof(TimeSpan), "00:00:01", "7.00:00:00", ErrorMessage = "Lifecycle:DeletionWindow must be between 1 second and 7 days.")]
+    public TimeSpan DeletionWindow { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>
     /// How long a command waits in process while an earlier command for the same member is running (commands for one
     /// member apply in arrival order, never at once). Past it, or at once when the earlier one is parked for a retry,
     /// the command goes to the member-wait queue and comes back after <see cref="MemberWaitDelay"/>.

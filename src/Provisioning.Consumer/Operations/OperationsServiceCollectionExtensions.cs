@@ -23,6 +23,7 @@ internal static class OperationsServiceCollectionExtensions
         services.AddSingleton<TransientRetry>();
         services.AddSingleton<OutcomePublisher>();
         services.AddSingleton<CommandScreen>();
+        services.AddSingleton<DeletionGuard>();
         return services;
     }
 }

@@ -11,9 +11,6 @@ namespace Provisioning.Consumer.Operations;
 /// </summary>
 internal abstract record Outcome
 {
-    /// <summary>Header on an outcome published again for a duplicate of a request that had ended.</summary>
-    public const string ReplayHeader = "Provisioning-Replay";
-
     static readonly JsonSerializerOptions Json = JsonSerializerOptions.Web;
 
     Outcome()
@@ -31,7 +28,7 @@ internal abstract record Outcome
         endpoint.Publish(Event, Event.GetType(), Pipe.Execute<PublishContext>(context =>
         {
             if (replay)
-                context.Headers.Set(ReplayHeader, true);
+                context.Headers.Set(ProvisioningHeaders.Replay, true);
         }), cancellationToken);
 
     /// <summary>What the store kept, as the outcome it was.</summary>

@@ -12,7 +12,7 @@ internal sealed class SyncOperation(IWeComClient weCom, MobileCheck mobileCheck)
 {
     public string Name => "sync";
 
-    public bool Removes => false;
+    public bool Removes(SyncMember command) => command.Enable == false;
 
     public CommandKey KeyOf(SyncMember command) => new(command.RequestId, command.CorpId, command.UserId, command.Version);
 

@@ -8,7 +8,7 @@ internal sealed class UpdateOperation(IWeComClient weCom, MobileCheck mobileChec
 {
     public string Name => "update";
 
-    public bool Removes => false;
+    public bool Removes(UpdateMember command) => command.Enable == false;
 
     public CommandKey KeyOf(UpdateMember command) => new(command.RequestId, command.CorpId, command.UserId, command.Version);
 

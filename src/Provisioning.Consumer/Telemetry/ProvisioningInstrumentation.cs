@@ -14,6 +14,7 @@ internal sealed class ProvisioningInstrumentation
     readonly Counter<long> _parked;
     readonly Counter<long> _applied;
     readonly Counter<long> _commandsFailed;
+    readonly Counter<long> _held;
 
     public ProvisioningInstrumentation(IMeterFactory meterFactory)
     {
@@ -23,6 +24,7 @@ internal sealed class ProvisioningInstrumentation
         _parked = meter.CreateCounter<long>("provisioning.retries.parked", "{message}", "Deliveries parked in a delayed-retry queue, by tier.");
         _applied = meter.CreateCounter<long>("provisioning.commands.applied", "{command}", "Commands applied, by operation (create, update, disable, enable, delete, sync).");
         _commandsFailed = meter.CreateCounter<long>("provisioning.commands.failed", "{command}", "Commands that ended in a failure event, by operation and reason.");
+        _held = meter.CreateCounter<long>("provisioning.removals.held", "{command}", "Disables and deletes held by the deletion guard, by corp and operation.");
         _replayed = meter.CreateCounter<long>("provisioning.outcomes.replayed", "{message}", "Duplicates of ended requests answered with the stored outcome.");
     }
 
@@ -31,6 +33,8 @@ internal sealed class ProvisioningInstrumentation
         _created.Add(1, new("corp_id", corpId), new("already_existed", alreadyExisted));
         Activity.Current?.SetTag("provisioning.outcome", alreadyExisted ? "AlreadyExisted" : "Created");
     }
+
+    public void RemovalHeld(string corpId, string operation) => _held.Add(1, new("corp_id", corpId), new("operation", operation));
 
     public void Parked(int tier) => _parked.Add(1, new KeyValuePair<string, object?>("tier", tier));
 

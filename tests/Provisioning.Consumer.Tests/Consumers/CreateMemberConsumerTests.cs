@@ -254,7 +254,7 @@ public sealed class CreateMemberConsumerTests : IAsyncLifetime
         var published = _harness.Published.Select<MemberCreated>().ToList();
         Assert.Single(_wecom.CreateRequests);
         Assert.Equal(JsonSerializer.Serialize(published[0].Context.Message), JsonSerializer.Serialize(published[1].Context.Message));
-        Assert.True(published[1].Context.Headers.Get<bool>(Outcome.ReplayHeader));
+        Assert.True(published[1].Context.Headers.Get<bool>(ProvisioningHeaders.Replay));
     }
 
     [Fact]

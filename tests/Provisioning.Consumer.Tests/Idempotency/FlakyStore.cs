@@ -33,6 +33,9 @@ internal sealed class FlakyStore(IIdempotencyStore inner) : IIdempotencyStore
     public Task ReleaseAsync(IdempotencyKey key, string owner, int extraAttempts, ReleaseAs release, CancellationToken cancellationToken) =>
         inner.ReleaseAsync(key, owner, extraAttempts, release, cancellationToken);
 
+    public Task<bool> TryAdmitRemovalAsync(IdempotencyKey key, int threshold, TimeSpan window, bool force, CancellationToken cancellationToken) =>
+        inner.TryAdmitRemovalAsync(key, threshold, window, force, cancellationToken);
+
     public Task PingAsync(CancellationToken cancellationToken) => inner.PingAsync(cancellationToken);
 
     public Task<int> PurgeAsync(DateTimeOffset endedBefore, CancellationToken cancellationToken) => inner.PurgeAsync(endedBefore, cancellationToken);

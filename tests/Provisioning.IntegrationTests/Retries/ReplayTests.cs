@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using Provisioning.Cli;
+using Provisioning.Contracts;
 using RabbitMQ.Client;
 
 namespace Provisioning.IntegrationTests.Retries;
@@ -48,7 +49,8 @@ public sealed class ReplayTests : IAsyncLifetime
                     ["MT-Reason"] = "fault",
                     ["MT-Fault-Message"] = $"WeCom user/create failed (Transient: HTTP 200, errcode {errCode}, system busy)",
                     ["MT-Fault-Timestamp"] = DateTimeOffset.UtcNow.AddHours(-1).ToString("O"),
-                    ["Provisioning-Retry-Tier"] = 4,
+                    [ProvisioningHeaders.RetryTier] = 4,
+                    [ProvisioningHeaders.ErrCode] = errCode,
                 },
             }, Encoding.UTF8.GetBytes(body));
             ids.Add(id);
