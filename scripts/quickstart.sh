@@ -73,6 +73,10 @@ publish samples/create-members.json
 echo
 echo "Now the same userid (case differs) for another person, and a mobile that is taken:"
 publish samples/duplicates.json
+echo
+echo "One person's life, published back to back: hired, moved (position, department), leaves (disabled), rehired"
+echo "(enabled); then a delete, refused because deletes are off by default (Lifecycle:AllowDelete):"
+publish samples/lifecycle.json
 
 cat <<TXT
 

@@ -34,6 +34,9 @@ internal static class BenchApp
         scenarios.Add(new("ours, 4 enterprises, 300+60 ms, defaults", ConsumerKind.Ours, 1, 300, "Sqlite", false, 4 * paced, JitterMs: 60, Corps: 4));
         scenarios.Add(new("ours, 45033 storm (WeCom: 8 calls at once), 100 ms", ConsumerKind.Ours, 1, 100, "Sqlite", false, paced, JitterMs: 20, WeComConcurrencyLimit: 8));
         scenarios.Add(new("ours, 100 ms, defaults, 100/s steady", ConsumerKind.Ours, 1, 100, "Sqlite", false, openLoop, 100));
+        // The deletion guard off: a third of these commands are disables, far beyond its default threshold.
+        scenarios.Add(new("ours, mixed create/update/disable, 100 ms, 100/s steady", ConsumerKind.Ours, 1, 100, "Sqlite", false, openLoop / 150 * 150, 100,
+            Environment: new Dictionary<string, string> { ["Lifecycle__DeletionThreshold"] = "0" }, Mixed: true));
         scenarios.AddRange(options.Replicas.Where(r => r > 1).Select(r => new Scenario($"ours, 0 ms, lifted, {r} replicas (PostgreSQL store)", ConsumerKind.Ours, r, 0, postgres ? "Postgres" : "Sqlite", true, n)));
         foreach (var store in postgres ? new[] { "None", "Sqlite", "Postgres" } : ["None", "Sqlite"])
             scenarios.Add(new Scenario($"store {store}, 0 ms, 100/s steady", ConsumerKind.Ours, 1, 0, store, true, openLoop, 100));
@@ -84,9 +87,13 @@ internal static class BenchApp
         foreach (var pacedRow in results.Where(r => r.Scenario.Kind == ConsumerKind.Ours && !r.Scenario.RaisedLimits && r.Scenario.OpenLoopRate == 0))
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                 $"{pacedRow.Scenario.Name}: slowest enterprise {pacedRow.SlowestCorp:0.0} creates/s = {pacedRow.SlowestCorp / (9900 / 60.0):P0} of its 9,900/min")).ConfigureAwait(false);
-        if (results.FirstOrDefault(r => r.Scenario.Name.EndsWith("100 ms, defaults, 100/s steady", StringComparison.Ordinal)) is { } steady)
+        var steady = results.FirstOrDefault(r => r.Scenario.Name.EndsWith("100 ms, defaults, 100/s steady", StringComparison.Ordinal));
+        if (steady is not null)
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                 $"added latency at 100 ms, 100/s (ours, minus the simulator's 100 ms): p50 {steady.P50 - 100:0.0} ms, p99 {steady.P99 - 100:0.0} ms")).ConfigureAwait(false);
+        if (steady is not null && results.FirstOrDefault(r => r.Scenario.Mixed) is { } mixed)
+            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"mixed create/update/disable for the same people at 100 ms, 100/s: p50 {mixed.P50 - 100:0.0} ms, p99 {mixed.P99 - 100:0.0} ms added; the member order and the lifecycle path add {mixed.P50 - steady.P50:0.0} ms at p50, {mixed.P99 - steady.P99:0.0} ms at p99 over creates only")).ConfigureAwait(false);
         var none = results.FirstOrDefault(r => r.Scenario.Name.StartsWith("store None", StringComparison.Ordinal));
         foreach (var store in results.Where(r => none is not null && r.Scenario.Name.StartsWith("store ", StringComparison.Ordinal) && r != none))
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,

@@ -1,8 +1,8 @@
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging.Console;
+using Provisioning.Consumer.Consumers;
 using Provisioning.Consumer.Idempotency;
 using Provisioning.Consumer.Logging;
-using Provisioning.Consumer.Messaging;
 using Provisioning.Consumer.Telemetry;
 using Provisioning.Consumer.WeCom;
 

@@ -1,6 +1,7 @@
 using MassTransit;
 using Provisioning.Consumer.Messaging;
 using Provisioning.Consumer.Operations;
+using Provisioning.Consumer.Retries;
 
 namespace Provisioning.Consumer.Consumers;
 

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Provisioning.Consumer.Idempotency;
 using Provisioning.Consumer.Messaging;
 using Provisioning.Consumer.Operations;
+using Provisioning.Consumer.Retries;
 using Provisioning.Consumer.WeCom;
 
 namespace Provisioning.Consumer.Consumers;
@@ -59,7 +60,8 @@ internal sealed class MemberCommandConsumer<TCommand>(
 
         var request = new IdempotencyKey(corpId, key.RequestId);
         var owner = DeliveryOwner.Of(context);
-        var revision = new MemberRevision(key.Version, context.SentTime is { } sent ? new DateTimeOffset(DateTime.SpecifyKind(sent, DateTimeKind.Utc)) : null);
+        var revision = new MemberRevision(key.Version, context.SentTime is { } sent ? new DateTimeOffset(DateTime.SpecifyKind(sent, DateTimeKind.Utc)) : null,
+            operation.Touches(command));
         var claim = await retry.Pipeline.ExecuteAsync(
             async token => await store.ClaimAsync(request, key.UserId, revision, owner, idempotency.Value.LeaseDuration,
                 lifecycle.Value.MemberWaitInProcess, timeProvider, token).ConfigureAwait(false),
@@ -76,7 +78,7 @@ internal sealed class MemberCommandConsumer<TCommand>(
             case ClaimStatus.Superseded:
                 var newer = key.Version is { } version
                     ? $"version {version} is older than version {claim.Applied!.Version} already applied to member {key.UserId}"
-                    : $"it was sent at {revision.SentAt:O}, before the command already applied to member {key.UserId} (sent at {claim.Applied!.SentAt:O})";
+                    : $"it was sent at {revision.SentAt:O}, before a command already applied to member {key.UserId} (sent at {claim.Applied!.SentAtFor(revision):O})";
                 await CompleteAsync(context, request, owner, new OutcomeFactory(operation.NewFailure, key, corpId, claim.Attempts - 1, timeProvider.GetUtcNow())
                     .Failed(Contracts.FailureReasons.Superseded, $"not applied: {newer}"), revision).ConfigureAwait(false);
                 return;

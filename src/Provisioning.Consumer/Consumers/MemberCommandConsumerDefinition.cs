@@ -1,6 +1,7 @@
 using MassTransit;
 using Microsoft.Extensions.Options;
 using Provisioning.Consumer.Messaging;
+using Provisioning.Consumer.Retries;
 using Provisioning.Consumer.Telemetry;
 using Provisioning.Consumer.WeCom;
 

@@ -32,7 +32,7 @@ public enum ClaimStatus
 /// (a live lease) rather than parked.</param>
 /// <param name="Applied">For <see cref="ClaimStatus.Superseded"/>: the member's revision applied last.</param>
 public sealed record IdempotencyClaim(ClaimStatus Status, int Attempts = 0, DateTimeOffset? LeaseExpiresAt = null, StoredOutcome? Outcome = null,
-    (Guid RequestId, bool Running)? BlockedBy = null, MemberRevision? Applied = null)
+    (Guid RequestId, bool Running)? BlockedBy = null, AppliedRevision? Applied = null)
 {
     public static IdempotencyClaim Started(int attempts) => new(ClaimStatus.Started, attempts);
 
@@ -42,9 +42,5 @@ public sealed record IdempotencyClaim(ClaimStatus Status, int Attempts = 0, Date
 
     public static IdempotencyClaim Waiting(Guid blockedBy, bool running) => new(ClaimStatus.WaitingForMember, BlockedBy: (blockedBy, running));
 
-    public static IdempotencyClaim Stale(int attempts, MemberRevision applied) => new(ClaimStatus.Superseded, attempts, Applied: applied);
-
-    /// <summary>Whether <paramref name="command"/> is older than what was applied last: by version when it has one, else by send time.</summary>
-    public static bool IsOlder(MemberRevision command, long? lastVersion, DateTimeOffset? lastSentAt) =>
-        command.Version is { } version ? lastVersion > version : command.SentAt is { } sentAt && lastSentAt > sentAt;
+    public static IdempotencyClaim Stale(int attempts, AppliedRevision applied) => new(ClaimStatus.Superseded, attempts, Applied: applied);
 }

@@ -68,7 +68,8 @@ internal sealed class PostgresIdempotencyStore : IIdempotencyStore, IAsyncDispos
                 member text NOT NULL,
                 next_seq bigint NOT NULL,
                 last_version bigint,
-                last_sent_at timestamptz,
+                state_sent_at timestamptz,
+                profile_sent_at timestamptz,
                 PRIMARY KEY (corp_id, member));
             CREATE TABLE IF NOT EXISTS provisioning_removals (
                 corp_id text NOT NULL,
@@ -189,15 +190,16 @@ internal sealed class PostgresIdempotencyStore : IIdempotencyStore, IAsyncDispos
         var result = IdempotencyClaim.Started(attempts);
         if (revision.Version is not null || revision.SentAt is not null)
         {
-            await using var last = Command(connection, "SELECT last_version, last_sent_at FROM provisioning_members WHERE corp_id = @corp AND member = @member", key);
+            await using var last = Command(connection,
+                "SELECT last_version, state_sent_at, profile_sent_at FROM provisioning_members WHERE corp_id = @corp AND member = @member", key);
             last.Parameters.AddWithValue("member", member);
             await using var reader = await last.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                long? lastVersion = reader.IsDBNull(0) ? null : reader.GetInt64(0);
-                DateTimeOffset? lastSentAt = reader.IsDBNull(1) ? null : reader.GetFieldValue<DateTimeOffset>(1);
-                if (IdempotencyClaim.IsOlder(revision, lastVersion, lastSentAt))
-                    result = IdempotencyClaim.Stale(attempts, new MemberRevision(lastVersion, lastSentAt));
+                var applied = new AppliedRevision(reader.IsDBNull(0) ? null : reader.GetInt64(0),
+                    reader.IsDBNull(1) ? null : reader.GetFieldValue<DateTimeOffset>(1), reader.IsDBNull(2) ? null : reader.GetFieldValue<DateTimeOffset>(2));
+                if (applied.IsNewerThan(revision))
+                    result = IdempotencyClaim.Stale(attempts, applied);
             }
         }
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
@@ -237,7 +239,8 @@ internal sealed class PostgresIdempotencyStore : IIdempotencyStore, IAsyncDispos
             raised AS (
                 UPDATE provisioning_members m SET
                     last_version = CASE WHEN @version IS NULL THEN m.last_version ELSE GREATEST(COALESCE(m.last_version, @version), @version) END,
-                    last_sent_at = CASE WHEN @sent IS NULL THEN m.last_sent_at ELSE GREATEST(COALESCE(m.last_sent_at, @sent), @sent) END
+                    state_sent_at = CASE WHEN @state IS NULL THEN m.state_sent_at ELSE GREATEST(COALESCE(m.state_sent_at, @state), @state) END,
+                    profile_sent_at = CASE WHEN @profile IS NULL THEN m.profile_sent_at ELSE GREATEST(COALESCE(m.profile_sent_at, @profile), @profile) END
                 FROM done WHERE m.corp_id = @corp AND m.member = done.member)
             SELECT COUNT(*) FROM done
             """, key).ConfigureAwait(false);
@@ -246,7 +249,11 @@ internal sealed class PostgresIdempotencyStore : IIdempotencyStore, IAsyncDispos
         update.Parameters.AddWithValue("outcome", outcome.Json);
         update.Parameters.AddWithValue("owner", owner);
         update.Parameters.Add(new NpgsqlParameter("version", NpgsqlTypes.NpgsqlDbType.Bigint) { Value = (succeeded ? applied?.Version : null) ?? (object)DBNull.Value });
-        update.Parameters.Add(new NpgsqlParameter("sent", NpgsqlTypes.NpgsqlDbType.TimestampTz) { Value = (succeeded ? applied?.SentAt : null) ?? (object)DBNull.Value });
+        var sent = succeeded ? applied?.SentAt : null;
+        update.Parameters.Add(new NpgsqlParameter("state", NpgsqlTypes.NpgsqlDbType.TimestampTz)
+            { Value = (applied?.Aspects.HasFlag(MemberAspects.State) == true ? sent : null) ?? (object)DBNull.Value });
+        update.Parameters.Add(new NpgsqlParameter("profile", NpgsqlTypes.NpgsqlDbType.TimestampTz)
+            { Value = (applied?.Aspects.HasFlag(MemberAspects.Profile) == true ? sent : null) ?? (object)DBNull.Value });
         return (long)(await update.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))! == 1;
     }
 

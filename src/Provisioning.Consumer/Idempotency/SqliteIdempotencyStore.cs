@@ -128,7 +128,8 @@ internal sealed class SqliteIdempotencyStore : IIdempotencyStore, IAsyncDisposab
                 member TEXT NOT NULL,
                 next_seq INTEGER NOT NULL,
                 last_version INTEGER,
-                last_sent_at INTEGER,
+                state_sent_at INTEGER,
+                profile_sent_at INTEGER,
                 PRIMARY KEY (corp_id, member));
             CREATE TABLE IF NOT EXISTS removals (
                 corp_id TEXT NOT NULL,
@@ -353,15 +354,15 @@ internal sealed class SqliteIdempotencyStore : IIdempotencyStore, IAsyncDisposab
 
         if (revision.Version is not null || revision.SentAt is not null)
         {
-            var last = _version ??= Prepare(connection, "SELECT last_version, last_sent_at FROM members WHERE corp_id = $corp AND member = $member", "$corp", "$member");
+            var last = _version ??= Prepare(connection,
+                "SELECT last_version, state_sent_at, profile_sent_at FROM members WHERE corp_id = $corp AND member = $member", "$corp", "$member");
             Bind(last, key.CorpId, member);
             await using var reader = await last.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                long? lastVersion = reader.IsDBNull(0) ? null : reader.GetInt64(0);
-                DateTimeOffset? lastSentAt = reader.IsDBNull(1) ? null : new DateTimeOffset(reader.GetInt64(1), TimeSpan.Zero);
-                if (IdempotencyClaim.IsOlder(revision, lastVersion, lastSentAt))
-                    return IdempotencyClaim.Stale(attempts, new MemberRevision(lastVersion, lastSentAt));
+                var applied = new AppliedRevision(reader.IsDBNull(0) ? null : reader.GetInt64(0), Ticks(reader, 1), Ticks(reader, 2));
+                if (applied.IsNewerThan(revision))
+                    return IdempotencyClaim.Stale(attempts, applied);
             }
         }
         return IdempotencyClaim.Started(attempts);
@@ -380,6 +381,8 @@ internal sealed class SqliteIdempotencyStore : IIdempotencyStore, IAsyncDisposab
             ? IdempotencyClaim.Completed(new StoredOutcome(reader.GetString(2), reader.GetString(3)))
             : IdempotencyClaim.Elsewhere(DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(1)));
     }
+
+    static DateTimeOffset? Ticks(SqliteDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : new DateTimeOffset(reader.GetInt64(ordinal), TimeSpan.Zero);
 
     /// <summary>A member is its userid ignoring case, as WeCom compares userids.</summary>
     static string MemberKey(string userId) => userId.ToLowerInvariant();
@@ -417,10 +420,13 @@ internal sealed class SqliteIdempotencyStore : IIdempotencyStore, IAsyncDisposab
             var raise = _raise ??= Prepare(connection, """
                 UPDATE members SET
                     last_version = CASE WHEN $version IS NULL THEN last_version ELSE MAX(COALESCE(last_version, $version), $version) END,
-                    last_sent_at = CASE WHEN $sent IS NULL THEN last_sent_at ELSE MAX(COALESCE(last_sent_at, $sent), $sent) END
+                    state_sent_at = CASE WHEN $state IS NULL THEN state_sent_at ELSE MAX(COALESCE(state_sent_at, $state), $state) END,
+                    profile_sent_at = CASE WHEN $profile IS NULL THEN profile_sent_at ELSE MAX(COALESCE(profile_sent_at, $profile), $profile) END
                 WHERE corp_id = $corp AND member = (SELECT member FROM idempotency WHERE corp_id = $corp AND request_id = $request)
-                """, "$corp", "$request", "$version", "$sent");
-            Bind(raise, key.CorpId, key.RequestId.ToString("D"), (object?)applied.Version ?? DBNull.Value, (object?)applied.SentAt?.UtcTicks ?? DBNull.Value);
+                """, "$corp", "$request", "$version", "$state", "$profile");
+            Bind(raise, key.CorpId, key.RequestId.ToString("D"), (object?)applied.Version ?? DBNull.Value,
+                (object?)(applied.Aspects.HasFlag(MemberAspects.State) ? applied.SentAt?.UtcTicks : null) ?? DBNull.Value,
+                (object?)(applied.Aspects.HasFlag(MemberAspects.Profile) ? applied.SentAt?.UtcTicks : null) ?? DBNull.Value);
             await raise.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
         return completed;

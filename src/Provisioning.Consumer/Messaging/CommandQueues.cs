@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Options;
-using Provisioning.Consumer.Consumers;
 using Provisioning.Contracts;
 
 namespace Provisioning.Consumer.Messaging;

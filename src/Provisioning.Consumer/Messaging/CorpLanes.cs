@@ -1,12 +1,13 @@
 using System.Collections.Concurrent;
 using MassTransit;
+using Provisioning.Consumer.Retries;
 using Provisioning.Consumer.WeCom;
 
 namespace Provisioning.Consumer.Messaging;
 
 /// <summary>
 /// One lane per configured enterprise and command type: a durable queue <c>{input}.{corpId}</c> with its own receive
-/// endpoint, so an enterprise's slots and prefetch window are its own. The router (<see cref="Consumers.CommandRouter{TCommand}"/>)
+/// endpoint, so an enterprise's slots and prefetch window are its own. The router (command router)
 /// puts each command in its enterprise's lane; an enterprise's lanes stop and start together. While an enterprise is paused its lane stops consuming: the commands wait in the broker,
 /// in order and unacknowledged by no one (no consumer timeout), and come back when a probe is due or it resumes.
 /// With a single enterprise there is nothing to route: the input queue is its lane as well (<see cref="Direct"/>), which

@@ -1,5 +1,4 @@
 using MassTransit;
-using Provisioning.Consumer.Consumers;
 
 namespace Provisioning.Consumer.Messaging;
 

@@ -4,7 +4,7 @@ using MassTransit.Transports;
 namespace Provisioning.Consumer.Messaging;
 
 /// <summary>
-/// Refuses a message body over <see cref="Consumers.ConsumerOptions.MaxMessageBytes"/> before it is deserialized: a few
+/// Refuses a message body over <see cref="ConsumerOptions.MaxMessageBytes"/> before it is deserialized: a few
 /// multi-megabyte messages must not take the consumer's memory. The body is moved unread to the error queue (the
 /// dead-letter transport, named by <see cref="LaneQueueNames"/>) with the reason in <c>MT-Reason</c>, and acknowledged.
 /// Throwing here instead would be a transport fault: MassTransit would redeliver the message for ever.

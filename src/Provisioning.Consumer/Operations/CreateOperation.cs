@@ -1,3 +1,4 @@
+using Provisioning.Consumer.Idempotency;
 using Provisioning.Consumer.WeCom;
 using Provisioning.Contracts;
 
@@ -12,6 +13,8 @@ internal sealed class CreateOperation(IWeComClient weCom, ExistingMemberReconcil
     public string Name => "create";
 
     public bool Removes(CreateMember command) => false;
+
+    public MemberAspects Touches(CreateMember command) => MemberAspects.State | MemberAspects.Profile;
 
     public CommandKey KeyOf(CreateMember command) => new(command.RequestId, command.CorpId, command.UserId, command.Version);
 

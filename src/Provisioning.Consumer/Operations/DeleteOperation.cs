@@ -1,3 +1,4 @@
+using Provisioning.Consumer.Idempotency;
 using Microsoft.Extensions.Options;
 using Provisioning.Consumer.WeCom;
 using Provisioning.Contracts;
@@ -15,6 +16,8 @@ internal sealed class DeleteOperation(IWeComClient weCom, IOptions<LifecycleOpti
 
     // A refused delete removes nothing, so the guard does not count it.
     public bool Removes(DeleteMember command) => lifecycle.Value.AllowDelete;
+
+    public MemberAspects Touches(DeleteMember command) => MemberAspects.State;
 
     public CommandKey KeyOf(DeleteMember command) => new(command.RequestId, command.CorpId, command.UserId, command.Version);
 

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Provisioning.Consumer.Messaging;
+using Provisioning.Consumer.Retries;
 
 namespace Provisioning.Consumer.Operations;
 

@@ -1,3 +1,4 @@
+using Provisioning.Consumer.Idempotency;
 using Provisioning.Consumer.WeCom.Models;
 using Provisioning.Contracts;
 
@@ -9,6 +10,8 @@ internal sealed class DisableOperation(WeCom.IWeComClient weCom) : IMemberOperat
     public string Name => "disable";
 
     public bool Removes(DisableMember command) => true;
+
+    public MemberAspects Touches(DisableMember command) => MemberAspects.State;
 
     public CommandKey KeyOf(DisableMember command) => new(command.RequestId, command.CorpId, command.UserId, command.Version);
 

@@ -1,3 +1,4 @@
+using Provisioning.Consumer.Idempotency;
 using Provisioning.Consumer.WeCom.Models;
 using Provisioning.Contracts;
 
@@ -9,6 +10,8 @@ internal sealed class EnableOperation(WeCom.IWeComClient weCom) : IMemberOperati
     public string Name => "enable";
 
     public bool Removes(EnableMember command) => false;
+
+    public MemberAspects Touches(EnableMember command) => MemberAspects.State;
 
     public CommandKey KeyOf(EnableMember command) => new(command.RequestId, command.CorpId, command.UserId, command.Version);
 

@@ -18,6 +18,9 @@ internal interface IMemberOperation<in TCommand>
 
     CommandKey KeyOf(TCommand command);
 
+    /// <summary>What of the member it sets, for the order by send time (<see cref="Idempotency.MemberRevision"/>).</summary>
+    Idempotency.MemberAspects Touches(TCommand command);
+
     /// <summary>Every broken rule, all at once; pure (no I/O, no configuration).</summary>
     IReadOnlyList<FieldError> Validate(TCommand command);
 

@@ -9,7 +9,7 @@ using Provisioning.Contracts;
 namespace Provisioning.Consumer.Operations;
 
 /// <summary>
-/// Every rule of <c>user/create</c> and <c>user/update</c> (WeCom documents 90195 and 90197, our reference §3) checked
+/// Every rule of <c>user/create</c> and <c>user/update</c> (WeCom documents 90195 and 90197) checked
 /// before any call, all at once, for each command type. Field paths are the command's camelCase JSON paths. Pure: no
 /// I/O, no configuration.
 /// </summary>
@@ -21,7 +21,7 @@ internal static partial class MemberRules
     [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9_\-@.]{0,63}\z")]
     private static partial Regex UserIdPattern();
 
-    // The docs' own example "+86 13800000000" has a space, so spaces are accepted (reference §3, Decision).
+    // The docs' own example "+86 13800000000" has a space, so spaces are accepted.
     [GeneratedRegex(@"^[0-9+\- ]{1,32}\z")]
     private static partial Regex MobilePattern();
 
@@ -83,11 +83,14 @@ internal static partial class MemberRules
         return errors;
     }
 
-    static bool ChangesAnything(UpdateMember command) =>
-        UserRequestMapper.Map(command) is var body &&
+    static bool ChangesAnything(UpdateMember command) => command.Enable is not null || ChangesProfile(command);
+
+    /// <summary>Whether an update changes any field but <c>enable</c>.</summary>
+    public static bool ChangesProfile(UpdateMember command) =>
+        UserRequestMapper.Map(command with { Enable = null }) is var body &&
         (body.NewUserId ?? body.Name ?? body.Alias ?? body.Mobile ?? body.Position ?? body.Gender ?? body.Email ?? body.BizMail ??
             body.Telephone ?? body.AvatarMediaId ?? body.ExternalPosition ?? body.Nickname ?? body.Address) is not null ||
-        body.Department is not null || body.DirectLeader is not null || body.Enable is not null || body.ExtAttr is not null ||
+        body.Department is not null || body.DirectLeader is not null || body.ExtAttr is not null ||
         body.ExternalProfile is not null || body.MainDepartment is not null || body.Extra is { Count: > 0 };
 
     /// <summary>The member fields: the same rules on create and update, but for what a create requires.</summary>

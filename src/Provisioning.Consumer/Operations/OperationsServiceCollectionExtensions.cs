@@ -1,4 +1,5 @@
 using Provisioning.Consumer.Consumers;
+using Provisioning.Consumer.Retries;
 using Provisioning.Contracts;
 
 namespace Provisioning.Consumer.Operations;

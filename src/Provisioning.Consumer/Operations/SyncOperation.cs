@@ -1,3 +1,4 @@
+using Provisioning.Consumer.Idempotency;
 using Provisioning.Consumer.WeCom;
 using Provisioning.Contracts;
 
@@ -13,6 +14,8 @@ internal sealed class SyncOperation(IWeComClient weCom, MobileCheck mobileCheck)
     public string Name => "sync";
 
     public bool Removes(SyncMember command) => command.Enable == false;
+
+    public MemberAspects Touches(SyncMember command) => MemberAspects.State | MemberAspects.Profile;
 
     public CommandKey KeyOf(SyncMember command) => new(command.RequestId, command.CorpId, command.UserId, command.Version);
 

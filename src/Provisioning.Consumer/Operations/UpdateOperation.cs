@@ -1,3 +1,4 @@
+using Provisioning.Consumer.Idempotency;
 using Provisioning.Consumer.WeCom;
 using Provisioning.Contracts;
 
@@ -9,6 +10,8 @@ internal sealed class UpdateOperation(IWeComClient weCom, MobileCheck mobileChec
     public string Name => "update";
 
     public bool Removes(UpdateMember command) => command.Enable == false;
+
+    public MemberAspects Touches(UpdateMember command) => (command.Enable is null ? MemberAspects.None : MemberAspects.State) | (MemberRules.ChangesProfile(command) ? MemberAspects.Profile : MemberAspects.None);
 
     public CommandKey KeyOf(UpdateMember command) => new(command.RequestId, command.CorpId, command.UserId, command.Version);
 

@@ -73,7 +73,7 @@ internal sealed class WeComClient(
                 tokens.Invalidate(corpId, token);
                 continue;
             }
-            throttle.BackOff(corpId, result.ErrCode);
+            throttle.BackOff(corpId, WeComErrorClassifier.RateLimitOf(result.ErrCode));
             availability.Report(corpId, result.Class, result.Describe());
             return result;
         }

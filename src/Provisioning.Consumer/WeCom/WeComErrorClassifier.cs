@@ -2,7 +2,7 @@ namespace Provisioning.Consumer.WeCom;
 
 /// <summary>
 /// The one place that turns WeCom's HTTP status and errcode into a <see cref="WeComErrorClass"/>.
-/// Codes: WeCom global error codes (document 90313) and our reference's §4.
+/// Codes: WeCom global error codes (document 90313) and the create and lifecycle error codes listed in the README.
 /// </summary>
 public static class WeComErrorClassifier
 {
@@ -10,6 +10,14 @@ public static class WeComErrorClassifier
     static readonly HashSet<int> Token = [40014, 42001];
     static readonly HashSet<int> Configuration = [48002, 60020, 60011, 301002, 41001];
     static readonly HashSet<int> Conflict = [60104, 60106, 60145];
+
+    /// <summary>Which rate limit an errcode says was hit, if any: the throttle backs off by it.</summary>
+    public static WeComRateLimit RateLimitOf(int? errCode) => errCode switch
+    {
+        45009 => WeComRateLimit.Calls,
+        45033 => WeComRateLimit.ConcurrentCalls,
+        _ => WeComRateLimit.None,
+    };
 
     /// <summary>Classifies one answer. <paramref name="httpStatus"/> null means no answer arrived (timeout, connection error).</summary>
     public static WeComErrorClass Classify(WeComCall call, int? httpStatus, int? errCode)

@@ -83,17 +83,17 @@ internal sealed class WeComThrottle : IDisposable
         using var token = await limits.Rate.AcquireAsync(1, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Pauses every call to the enterprise after a rate-limit answer (45009: the rest of the minute; 45033: a moment).</summary>
-    public void BackOff(string corpId, int? errCode)
+    /// <summary>Pauses every call to the enterprise after a rate-limit answer (too many calls: the rest of the minute; too many at once: a moment).</summary>
+    public void BackOff(string corpId, WeComRateLimit limit)
     {
-        var pause = errCode switch
+        var pause = limit switch
         {
-            45009 => _options.Value.RateLimitedPause,
-            45033 => _options.Value.ConcurrencyLimitedPause,
+            WeComRateLimit.Calls => _options.Value.RateLimitedPause,
+            WeComRateLimit.ConcurrentCalls => _options.Value.ConcurrencyLimitedPause,
             _ => TimeSpan.Zero,
         };
         var limits = Limits(corpId);
-        if (errCode == 45033)
+        if (limit == WeComRateLimit.ConcurrentCalls)
             limits.Pace.TooManyConcurrentCalls();
         if (pause <= TimeSpan.Zero)
             return;

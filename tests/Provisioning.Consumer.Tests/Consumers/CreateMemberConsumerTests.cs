@@ -4,10 +4,8 @@ using MassTransit;
 using MassTransit.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
-using Microsoft.Extensions.Options;
 using Provisioning.Consumer.Consumers;
 using Provisioning.Consumer.Idempotency;
-using Provisioning.Consumer.Messaging;
 using Provisioning.Consumer.Operations;
 using Provisioning.Consumer.Telemetry;
 using Provisioning.Consumer.Tests.Idempotency;
@@ -26,33 +24,8 @@ public sealed class CreateMemberConsumerTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var services = new ServiceCollection();
-        services.AddMetrics();
-        services.AddSingleton<IWeComClient>(_wecom);
-        services.AddSingleton(TimeProvider.System);
-        services.AddSingleton(new CorpDirectory(Options.Create(new WeComOptions { CorpId = "ww-default", CorpSecret = "s" })));
-        services.AddMemberOperations();
-        services.AddSingleton<CommandQueues>();
-        services.AddSingleton(Options.Create(new WeComLimitsOptions()));
-        services.AddSingleton<WeComAvailability>();
-        // Lanes and parking are the broker's side; these tests never pause an enterprise, so neither is ever used here.
-        services.AddSingleton(Options.Create(new RabbitMqOptions { ConnectionString = "amqp://localhost" }));
-        services.AddSingleton(Options.Create(new RetryOptions()));
-        services.AddSingleton<RetryParking>();
-        services.AddSingleton(Options.Create(new LifecycleOptions()));
-        services.AddSingleton<CorpLanes>();
-        services.AddLogging();
-        services.AddSingleton(Options.Create(new IdempotencyOptions { SqlitePath = _database, LeaseDuration = TimeSpan.FromSeconds(5) }));
-        services.AddSingleton<SqliteIdempotencyStore>();
-        services.AddSingleton(provider => new FlakyStore(provider.GetRequiredService<SqliteIdempotencyStore>()));
-        services.AddSingleton<IIdempotencyStore>(provider => new GuardedIdempotencyStore(provider.GetRequiredService<FlakyStore>()));
-        services.AddSingleton<ProvisioningInstrumentation>();
-        services.AddSingleton(Options.Create(new ConsumerOptions { RetryLimit = 2, RetryMinInterval = TimeSpan.Zero, RetryMaxInterval = TimeSpan.Zero }));
-        services.AddMassTransitTestHarness(bus => bus.AddConsumer<MemberCommandConsumer<CreateMember>, MemberCommandConsumerDefinition<CreateMember>>());
-        // The harness stops looking for messages once the bus has been idle this long; generous, so that a slow CI
-        // machine cannot make an expected message look absent (it only lengthens the "nothing else" checks).
-        services.Configure<TestHarnessOptions>(options => options.TestInactivityTimeout = TimeSpan.FromSeconds(2.5));
-        _provider = services.BuildServiceProvider(true);
+        _provider = PipelineHarness.Build(_wecom, _database, new LifecycleOptions(),
+            bus => bus.AddConsumer<MemberCommandConsumer<CreateMember>, MemberCommandConsumerDefinition<CreateMember>>());
         _harness = _provider.GetRequiredService<ITestHarness>();
         await _harness.Start();
     }

@@ -36,7 +36,7 @@ public sealed class WeComThrottleTests
         using var throttle = new WeComThrottle(Options.Create(new WeComLimitsOptions { RateLimitedPause = TimeSpan.FromSeconds(60) }), time);
         await throttle.AcquireAsync("ww1", default);
 
-        throttle.BackOff("ww1", 45009);
+        throttle.BackOff("ww1", WeComErrorClassifier.RateLimitOf(45009));
         var waiting = throttle.AcquireAsync("ww1", default).AsTask();
         time.Advance(TimeSpan.FromSeconds(59));
         await Task.Delay(50);
@@ -52,7 +52,7 @@ public sealed class WeComThrottleTests
         var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
         using var throttle = new WeComThrottle(Options.Create(new WeComLimitsOptions()), time);
 
-        throttle.BackOff("ww1", 45009);
+        throttle.BackOff("ww1", WeComErrorClassifier.RateLimitOf(45009));
 
         await throttle.AcquireAsync("ww2", default).AsTask().WaitAsync(TimeSpan.FromSeconds(10));
     }
@@ -82,7 +82,7 @@ public sealed class WeComThrottleTests
         var before = throttle.Pace("ww1").Limit;
         var other = throttle.Pace("ww2").Limit;
 
-        throttle.BackOff("ww1", 45033);
+        throttle.BackOff("ww1", WeComErrorClassifier.RateLimitOf(45033));
 
         Assert.True(throttle.Pace("ww1").Limit < before, $"limit {throttle.Pace("ww1").Limit}, was {before}");
         Assert.Equal(other, throttle.Pace("ww2").Limit);

@@ -296,8 +296,26 @@ public abstract class IdempotencyStoreContract : IAsyncLifetime
         var later = await Store.TryBeginAsync(NewKey("ww2"), "zhangsan", new MemberRevision(null, at.AddMilliseconds(-1)), "c", Lease, default);
 
         Assert.Equal(ClaimStatus.Superseded, earlier.Status);
-        Assert.Equal(at, earlier.Applied!.SentAt!.Value.ToUniversalTime());
+        Assert.Equal(at, earlier.Applied!.StateSentAt!.Value.ToUniversalTime());
         Assert.Equal(ClaimStatus.Started, later.Status);
+    }
+
+    [Fact]
+    public async Task TryBegin_SentBeforeANewerCommandOfAnotherAspect_IsApplied()
+    {
+        var at = Time.GetUtcNow();
+        var disable = NewKey();
+        await Store.TryBeginAsync(disable, "zhangsan", new MemberRevision(null, at, MemberAspects.State), "a", Lease, default);
+        await Store.CompleteAsync(disable, "a", succeeded: true, Outcome, new MemberRevision(null, at, MemberAspects.State), default);
+
+        // An older change of position is not voided by a newer disable; an older enable is.
+        var position = await Store.TryBeginAsync(NewKey(), "zhangsan", new MemberRevision(null, at.AddMilliseconds(-1), MemberAspects.Profile), "b", Lease, default);
+        Assert.Equal(ClaimStatus.Started, position.Status);
+        var enable = NewKey("ww2");
+        await Store.TryBeginAsync(enable, "zhangsan", new MemberRevision(null, at, MemberAspects.State), "c", Lease, default);
+        await Store.CompleteAsync(enable, "c", succeeded: true, Outcome, new MemberRevision(null, at, MemberAspects.State), default);
+        Assert.Equal(ClaimStatus.Superseded,
+            (await Store.TryBeginAsync(NewKey("ww2"), "zhangsan", new MemberRevision(null, at.AddMilliseconds(-1), MemberAspects.State), "d", Lease, default)).Status);
     }
 
     [Fact]

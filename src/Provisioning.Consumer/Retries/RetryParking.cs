@@ -1,9 +1,10 @@
 using MassTransit;
 using Microsoft.Extensions.Options;
+using Provisioning.Consumer.Messaging;
 using Provisioning.Contracts;
 using RabbitMQ.Client;
 
-namespace Provisioning.Consumer.Messaging;
+namespace Provisioning.Consumer.Retries;
 
 /// <summary>
 /// Declares the parking queues and parks a delivery in one: the original body and properties, byte for byte (plain JSON

@@ -1,10 +1,11 @@
 using MassTransit;
 using Microsoft.Extensions.Options;
-using Provisioning.Consumer.Consumers;
+using Provisioning.Consumer.Messaging;
 using Provisioning.Consumer.Operations;
+using Provisioning.Consumer.Retries;
 using Provisioning.Contracts;
 
-namespace Provisioning.Consumer.Messaging;
+namespace Provisioning.Consumer.Consumers;
 
 internal static class MessagingServiceCollectionExtensions
 {

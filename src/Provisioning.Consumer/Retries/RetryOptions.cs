@@ -2,7 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using System.Text.RegularExpressions;
 
-namespace Provisioning.Consumer.Messaging;
+namespace Provisioning.Consumer.Retries;
 
 /// <summary>
 /// Section <c>Retry</c>: the delayed-redelivery tiers after the in-process retries. Each delay is a parking queue

@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace Provisioning.Consumer.Consumers;
+namespace Provisioning.Consumer.Messaging;
 
 /// <summary>Section <c>Consumer</c>: the <c>create-member</c> endpoint's policy.</summary>
 public sealed class ConsumerOptions

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
-namespace Provisioning.Consumer.Messaging;
+namespace Provisioning.Consumer.Retries;
 
 /// <summary>Unhealthy until the parking queues are declared: without them a transient failure could not be parked.</summary>
 internal sealed class RetryParkingHealthCheck(RetryParking parking) : IHealthCheck

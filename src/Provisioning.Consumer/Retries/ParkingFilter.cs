@@ -1,11 +1,12 @@
 using System.Diagnostics;
 using MassTransit;
+using Provisioning.Consumer.Messaging;
 using Provisioning.Consumer.Idempotency;
 using Provisioning.Consumer.Operations;
 using Provisioning.Consumer.Telemetry;
 using Provisioning.Consumer.WeCom;
 
-namespace Provisioning.Consumer.Messaging;
+namespace Provisioning.Consumer.Retries;
 
 /// <summary>
 /// Outside the in-process retries: a delivery that still fails transiently (WeCom or the idempotency store) is parked for

@@ -1,4 +1,4 @@
-namespace Provisioning.Consumer.Messaging;
+namespace Provisioning.Consumer.Retries;
 
 internal static partial class ParkingLog
 {

@@ -2,9 +2,10 @@ using Microsoft.Extensions.Options;
 using Polly;
 using Polly.Retry;
 using Provisioning.Consumer.Idempotency;
+using Provisioning.Consumer.Messaging;
 using Provisioning.Consumer.WeCom;
 
-namespace Provisioning.Consumer.Consumers;
+namespace Provisioning.Consumer.Retries;
 
 /// <summary>
 /// The in-process retries (Polly): transient WeCom and idempotency-store failures, <see cref="ConsumerOptions.RetryLimit"/> times with

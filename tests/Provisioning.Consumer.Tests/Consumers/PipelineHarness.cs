@@ -1,0 +1,47 @@
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Provisioning.Consumer.Idempotency;
+using Provisioning.Consumer.Messaging;
+using Provisioning.Consumer.Operations;
+using Provisioning.Consumer.Retries;
+using Provisioning.Consumer.Telemetry;
+using Provisioning.Consumer.Tests.Idempotency;
+using Provisioning.Consumer.WeCom;
+
+namespace Provisioning.Consumer.Tests.Consumers;
+
+/// <summary>The member pipeline in MassTransit's in-memory harness, with a fake WeCom client and a real SQLite store.</summary>
+internal static class PipelineHarness
+{
+    public static ServiceProvider Build(FakeWeComClient wecom, string database, LifecycleOptions lifecycle, Action<IBusRegistrationConfigurator> consumers)
+    {
+        var services = new ServiceCollection();
+        services.AddMetrics();
+        services.AddSingleton<IWeComClient>(wecom);
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(new CorpDirectory(Options.Create(new WeComOptions { CorpId = "ww-default", CorpSecret = "s" })));
+        services.AddMemberOperations();
+        services.AddSingleton<CommandQueues>();
+        services.AddSingleton(Options.Create(new WeComLimitsOptions()));
+        services.AddSingleton<WeComAvailability>();
+        // Lanes and parking are the broker's side; these tests never pause an enterprise, so neither is ever used here.
+        services.AddSingleton(Options.Create(new RabbitMqOptions { ConnectionString = "amqp://localhost" }));
+        services.AddSingleton(Options.Create(new RetryOptions()));
+        services.AddSingleton<RetryParking>();
+        services.AddSingleton(Options.Create(lifecycle));
+        services.AddSingleton<CorpLanes>();
+        services.AddLogging();
+        services.AddSingleton(Options.Create(new IdempotencyOptions { SqlitePath = database, LeaseDuration = TimeSpan.FromSeconds(5) }));
+        services.AddSingleton<SqliteIdempotencyStore>();
+        services.AddSingleton(provider => new FlakyStore(provider.GetRequiredService<SqliteIdempotencyStore>()));
+        services.AddSingleton<IIdempotencyStore>(provider => new GuardedIdempotencyStore(provider.GetRequiredService<FlakyStore>()));
+        services.AddSingleton<ProvisioningInstrumentation>();
+        services.AddSingleton(Options.Create(new ConsumerOptions { RetryLimit = 2, RetryMinInterval = TimeSpan.Zero, RetryMaxInterval = TimeSpan.Zero }));
+        services.AddMassTransitTestHarness(consumers);
+        // The harness stops looking for messages once the bus has been idle this long; generous, so that a slow CI
+        // machine cannot make an expected message look absent (it only lengthens the "nothing else" checks).
+        services.Configure<TestHarnessOptions>(options => options.TestInactivityTimeout = TimeSpan.FromSeconds(2.5));
+        return services.BuildServiceProvider(true);
+    }
+}
