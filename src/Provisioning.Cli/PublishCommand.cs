@@ -29,27 +29,46 @@ internal static class PublishCommand
         var bus = Bus.Factory.CreateUsingRabbitMq(cfg =>
         {
             cfg.Host(options.Broker);
-            // A temporary, auto-deleted queue bound to the exchanges every success and every failure reaches: this run's
-            // own view of the outcomes.
+            // MemberProfile is the commands' shared fields, no message of its own: no exchange for it.
+            cfg.Publish<MemberProfile>(publish => publish.Exclude = true);
+            // A temporary, auto-deleted queue bound to every outcome exchange: this run's own view of the outcomes.
             cfg.ReceiveEndpoint(endpoint =>
             {
-                endpoint.Handler<MemberCommandSucceeded>(context =>
-                {
-                    var m = context.Message;
-                    Done(m.RequestId, $"  ✔ {EventName(context),-20} {m.UserId,-20} attempts: {m.Attempts}{Detail(context)}", failed: false);
-                    return Task.CompletedTask;
-                });
-                endpoint.Handler<MemberCommandFailed>(context =>
-                {
-                    var m = context.Message;
-                    var detail = m.Errors.Count > 0
-                        ? string.Join("; ", m.Errors.Select(e => $"{e.Field}: {e.Message}"))
-                        : m.ErrCode is null ? m.ErrMsg : $"errcode {m.ErrCode}: {m.ErrMsg}";
-                    Done(m.RequestId, $"  ✘ {EventName(context),-20} {m.UserId,-20} {m.Reason}: {detail}", failed: true);
-                    return Task.CompletedTask;
-                });
+                Succeeded<MemberCreated>(endpoint);
+                Succeeded<MemberUpdated>(endpoint);
+                Succeeded<MemberDisabled>(endpoint);
+                Succeeded<MemberEnabled>(endpoint);
+                Succeeded<MemberDeleted>(endpoint);
+                Succeeded<MemberSynced>(endpoint);
+                Failed<MemberCreationFailed>(endpoint);
+                Failed<MemberUpdateFailed>(endpoint);
+                Failed<MemberDisableFailed>(endpoint);
+                Failed<MemberEnableFailed>(endpoint);
+                Failed<MemberDeletionFailed>(endpoint);
+                Failed<MemberSyncFailed>(endpoint);
             });
         });
+
+        void Succeeded<T>(IReceiveEndpointConfigurator endpoint)
+            where T : MemberCommandSucceeded =>
+            endpoint.Handler<T>(context =>
+            {
+                var m = context.Message;
+                Done(m.RequestId, $"  ✔ {typeof(T).Name,-20} {m.UserId,-20} attempts: {m.Attempts}{Detail(m)}", failed: false);
+                return Task.CompletedTask;
+            });
+
+        void Failed<T>(IReceiveEndpointConfigurator endpoint)
+            where T : MemberCommandFailed =>
+            endpoint.Handler<T>(context =>
+            {
+                var m = context.Message;
+                var detail = m.Errors.Count > 0
+                    ? string.Join("; ", m.Errors.Select(e => $"{e.Field}: {e.Message}"))
+                    : m.ErrCode is null ? m.ErrMsg : $"errcode {m.ErrCode}: {m.ErrMsg}";
+                Done(m.RequestId, $"  ✘ {typeof(T).Name,-20} {m.UserId,-20} {m.Reason}: {detail}", failed: true);
+                return Task.CompletedTask;
+            });
 
         await bus.StartAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -79,15 +98,13 @@ internal static class PublishCommand
         }
     }
 
-    /// <summary>The concrete event's name (MemberCreated, MemberDisabled, …) from the message types it was published as.</summary>
-    static string EventName(ConsumeContext context) =>
-        context.SupportedMessageTypes.FirstOrDefault()?.Split(':')[^1] ?? "?";
-
-    static string Detail(ConsumeContext<MemberCommandSucceeded> context) =>
-        context.TryGetMessage<MemberCreated>(out var created) && created.Message is { CreatedDepartments.Count: > 0 } m
-            ? $", placeholder departments: {string.Join(", ", m.CreatedDepartments.Select(d => $"{d.Id} {d.Name}"))}"
-            : context.TryGetMessage<MemberDeleted>(out var deleted) && deleted.Message.AlreadyGone ? ", already gone"
-            : context.TryGetMessage<MemberSynced>(out var synced) ? (synced.Message.Created ? ", created" : ", updated")
-            : context.TryGetMessage<MemberUpdated>(out var updated) && updated.Message.Warnings.Count > 0 ? $", warnings: {string.Join("; ", updated.Message.Warnings)}"
-            : "";
+    static string Detail(MemberCommandSucceeded success) => success switch
+    {
+        MemberCreated { CreatedDepartments.Count: > 0 } m => $", placeholder departments: {string.Join(", ", m.CreatedDepartments.Select(d => $"{d.Id} {d.Name}"))}",
+        MemberCreated { AlreadyExisted: true } => ", already existed",
+        MemberDeleted { AlreadyGone: true } => ", already gone",
+        MemberSynced m => m.Created ? ", created" : ", updated",
+        MemberUpdated { Warnings.Count: > 0 } m => $", warnings: {string.Join("; ", m.Warnings)}",
+        _ => "",
+    };
 }

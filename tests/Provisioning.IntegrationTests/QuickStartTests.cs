@@ -37,6 +37,9 @@ public sealed class QuickStartTests
             Assert.Matches(@"✘ MemberCreationFailed _bad id\s+Invalid: userId: ", output);
             Assert.Matches(@"✘ MemberCreationFailed ZhangSan\s+Conflict: errcode 60102", output);
             Assert.Matches(@"✘ MemberCreationFailed zhaoliu\s+Conflict: errcode 60104", output);
+            // One person's life, in the order it was published, and a delete refused by default.
+            Assert.Matches(@"(?s)✔ MemberCreated\s+chenjing\s.*✔ MemberUpdated\s+chenjing\s.*✔ MemberDisabled\s+chenjing\s.*✔ MemberEnabled\s+chenjing\s", output);
+            Assert.Matches(@"✘ MemberDeletionFailed chenjing\s+NotAllowed: deleting members is switched off", output);
             Assert.True(File.Exists(Path.Combine(state, "consumer.pid")), "the consumer is left running after the samples");
         }
         finally

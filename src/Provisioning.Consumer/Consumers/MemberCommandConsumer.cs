@@ -62,6 +62,30 @@ internal sealed class MemberCommandConsumer<TCommand>(
         var owner = DeliveryOwner.Of(context);
         var revision = new MemberRevision(key.Version, context.SentTime is { } sent ? new DateTimeOffset(DateTime.SpecifyKind(sent, DateTimeKind.Utc)) : null,
             operation.Touches(command));
+
+        // No member yet: the create sent before this command may still be on its way (another queue or replica, a parked
+        // retry). Tried again while it waits its turn behind that create, in process for a while, then from the
+        // member-wait queue, until Lifecycle:NotFoundGrace after it was sent.
+        var started = timeProvider.GetTimestamp();
+        while (await ClaimAndApplyAsync(context, key, corpId, request, owner, revision).ConfigureAwait(false))
+        {
+            if (timeProvider.GetElapsedTime(started) >= lifecycle.Value.MemberWaitInProcess)
+            {
+                await parking.DeferAsync(context.ReceiveContext, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            await Task.Delay(NotFoundPoll, timeProvider, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    static readonly TimeSpan NotFoundPoll = TimeSpan.FromMilliseconds(200);
+
+    /// <returns>True when the member was not found yet and the command may be tried again (see the caller); its claim is released.</returns>
+    async Task<bool> ClaimAndApplyAsync(ConsumeContext<TCommand> context, CommandKey key, string corpId, IdempotencyKey request, string owner,
+        MemberRevision revision)
+    {
+        var command = context.Message;
+        var cancellationToken = context.CancellationToken;
         var claim = await retry.Pipeline.ExecuteAsync(
             async token => await store.ClaimAsync(request, key.UserId, revision, owner, idempotency.Value.LeaseDuration,
                 lifecycle.Value.MemberWaitInProcess, timeProvider, token).ConfigureAwait(false),
@@ -70,22 +94,22 @@ internal sealed class MemberCommandConsumer<TCommand>(
         {
             case ClaimStatus.Completed:
                 await outcomes.ReplayAsync(context, claim.Outcome!).ConfigureAwait(false);
-                return;
+                return false;
             case ClaimStatus.WaitingForMember:
                 // Not this command's turn: an earlier one for the member is parked or still running. Not an attempt.
                 await parking.DeferAsync(context.ReceiveContext, cancellationToken).ConfigureAwait(false);
-                return;
+                return false;
             case ClaimStatus.Superseded:
                 var newer = key.Version is { } version
                     ? $"version {version} is older than version {claim.Applied!.Version} already applied to member {key.UserId}"
                     : $"it was sent at {revision.SentAt:O}, before a command already applied to member {key.UserId} (sent at {claim.Applied!.SentAtFor(revision):O})";
                 await CompleteAsync(context, request, owner, new OutcomeFactory(operation.NewFailure, key, corpId, claim.Attempts - 1, timeProvider.GetUtcNow())
                     .Failed(Contracts.FailureReasons.Superseded, $"not applied: {newer}"), revision).ConfigureAwait(false);
-                return;
+                return false;
         }
 
         if (operation.Removes(command) && await GuardedAsync(context, request, owner, claim, key, corpId, revision).ConfigureAwait(false))
-            return;
+            return false;
 
         Outcome outcome;
         // Attempts so far: those of earlier deliveries (the claim's count) and this delivery's in-process retries.
@@ -119,16 +143,14 @@ internal sealed class MemberCommandConsumer<TCommand>(
             throw;
         }
 
-        // No member yet: the create published before this command may still be on its way (another replica, a parked
-        // retry). Tried again behind the member's other commands, for a while after it was sent.
         if (outcome is Outcome.Failed { Failure.Reason: Contracts.FailureReasons.NotFound } && revision.SentAt is { } sentAt
             && timeProvider.GetUtcNow() - sentAt < lifecycle.Value.NotFoundGrace)
         {
-            await store.TryReleaseAsync(request, owner, attempt - claim.Attempts, ReleaseAs.Requeue).ConfigureAwait(false);
-            await parking.DeferAsync(context.ReceiveContext, cancellationToken).ConfigureAwait(false);
-            return;
+            await store.TryReleaseAsync(request, owner, attempt - claim.Attempts).ConfigureAwait(false);
+            return true;
         }
         await CompleteAsync(context, request, owner, outcome, revision).ConfigureAwait(false);
+        return false;
     }
 
     /// <summary>

@@ -72,9 +72,6 @@ internal static class MessagingServiceCollectionExtensions
                 var names = new LaneQueueNames(queues);
                 rabbit.SendTopology.ErrorQueueNameFormatter = names;
                 rabbit.SendTopology.DeadLetterQueueNameFormatter = names;
-                // The shared bases of the contracts are for subscribers who want every event; the profile base of the
-                // commands is no message of its own.
-                rabbit.Publish<MemberProfile>(publish => publish.Exclude = true);
 
                 var lanes = context.GetRequiredService<CorpLanes>();
                 ConfigureLanes<CreateMember>(rabbit, context, lanes, queues, options.QueueType);

@@ -63,10 +63,9 @@ internal sealed class PostgresIdempotencyStore : IIdempotencyStore, IAsyncDispos
             ALTER TABLE provisioning_idempotency ADD COLUMN IF NOT EXISTS member text;
             ALTER TABLE provisioning_idempotency ADD COLUMN IF NOT EXISTS member_seq bigint;
             CREATE INDEX IF NOT EXISTS provisioning_idempotency_member ON provisioning_idempotency (corp_id, member, member_seq) WHERE state = 0;
-            CREATE TABLE IF NOT EXISTS provisioning_members (
+            CREATE TABLE IF NOT EXISTS provisioning_member_revisions (
                 corp_id text NOT NULL,
                 member text NOT NULL,
-                next_seq bigint NOT NULL,
                 last_version bigint,
                 state_sent_at timestamptz,
                 profile_sent_at timestamptz,
@@ -109,8 +108,8 @@ internal sealed class PostgresIdempotencyStore : IIdempotencyStore, IAsyncDispos
         // The member's row first, locked until commit: every claim of one member's requests runs one after another,
         // across replicas, so numbering and the check for earlier requests see each other's commits.
         await using (var lockMember = Command(connection, """
-            INSERT INTO provisioning_members (corp_id, member, next_seq) VALUES (@corp, @member, 0)
-            ON CONFLICT (corp_id, member) DO UPDATE SET next_seq = provisioning_members.next_seq
+            INSERT INTO provisioning_member_revisions (corp_id, member) VALUES (@corp, @member)
+            ON CONFLICT (corp_id, member) DO UPDATE SET member = excluded.member
             RETURNING last_version
             """, key))
         {
@@ -146,20 +145,19 @@ internal sealed class PostgresIdempotencyStore : IIdempotencyStore, IAsyncDispos
 
         if (seq is null)
         {
-            // First arrival: the request takes the member's next number, and keeps it for every later delivery.
-            await using var number = Command(connection, """
-                WITH n AS (UPDATE provisioning_members SET next_seq = next_seq + 1 WHERE corp_id = @corp AND member = @member RETURNING next_seq)
-                UPDATE provisioning_idempotency SET member = @member, member_seq = (SELECT next_seq FROM n)
-                WHERE corp_id = @corp AND request_id = @request
-                RETURNING member_seq
-                """, key);
+            // First arrival: the request's place in its member's order is when it was sent (else now), for good.
+            seq = SqliteIdempotencyStore.Place(revision, _time);
+            await using var number = Command(connection,
+                "UPDATE provisioning_idempotency SET member = @member, member_seq = @seq WHERE corp_id = @corp AND request_id = @request", key);
             number.Parameters.AddWithValue("member", member);
-            seq = (long)(await number.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+            number.Parameters.AddWithValue("seq", seq.Value);
+            await number.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
         await using (var blocker = Command(connection, """
             SELECT request_id, owner IS NOT NULL AND lease_expires_at > @now FROM provisioning_idempotency
-            WHERE corp_id = @corp AND member = @member AND state = 0 AND member_seq < @seq
+            WHERE corp_id = @corp AND member = @member AND state = 0 AND request_id <> @request
+                AND (member_seq < @seq OR (owner IS NOT NULL AND lease_expires_at > @now))
             ORDER BY member_seq LIMIT 1
             """, key))
         {
@@ -191,7 +189,7 @@ internal sealed class PostgresIdempotencyStore : IIdempotencyStore, IAsyncDispos
         if (revision.Version is not null || revision.SentAt is not null)
         {
             await using var last = Command(connection,
-                "SELECT last_version, state_sent_at, profile_sent_at FROM provisioning_members WHERE corp_id = @corp AND member = @member", key);
+                "SELECT last_version, state_sent_at, profile_sent_at FROM provisioning_member_revisions WHERE corp_id = @corp AND member = @member", key);
             last.Parameters.AddWithValue("member", member);
             await using var reader = await last.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
@@ -237,10 +235,10 @@ internal sealed class PostgresIdempotencyStore : IIdempotencyStore, IAsyncDispos
                 WHERE corp_id = @corp AND request_id = @request AND state = 0 AND owner = @owner
                 RETURNING member),
             raised AS (
-                UPDATE provisioning_members m SET
+                UPDATE provisioning_member_revisions m SET
                     last_version = CASE WHEN @version IS NULL THEN m.last_version ELSE GREATEST(COALESCE(m.last_version, @version), @version) END,
-                    state_sent_at = CASE WHEN @state IS NULL THEN m.state_sent_at ELSE GREATEST(COALESCE(m.state_sent_at, @state), @state) END,
-                    profile_sent_at = CASE WHEN @profile IS NULL THEN m.profile_sent_at ELSE GREATEST(COALESCE(m.profile_sent_at, @profile), @profile) END
+                    state_sent_at = CASE WHEN @state_sent IS NULL THEN m.state_sent_at ELSE GREATEST(COALESCE(m.state_sent_at, @state_sent), @state_sent) END,
+                    profile_sent_at = CASE WHEN @profile_sent IS NULL THEN m.profile_sent_at ELSE GREATEST(COALESCE(m.profile_sent_at, @profile_sent), @profile_sent) END
                 FROM done WHERE m.corp_id = @corp AND m.member = done.member)
             SELECT COUNT(*) FROM done
             """, key).ConfigureAwait(false);
@@ -250,9 +248,9 @@ internal sealed class PostgresIdempotencyStore : IIdempotencyStore, IAsyncDispos
         update.Parameters.AddWithValue("owner", owner);
         update.Parameters.Add(new NpgsqlParameter("version", NpgsqlTypes.NpgsqlDbType.Bigint) { Value = (succeeded ? applied?.Version : null) ?? (object)DBNull.Value });
         var sent = succeeded ? applied?.SentAt : null;
-        update.Parameters.Add(new NpgsqlParameter("state", NpgsqlTypes.NpgsqlDbType.TimestampTz)
+        update.Parameters.Add(new NpgsqlParameter("state_sent", NpgsqlTypes.NpgsqlDbType.TimestampTz)
             { Value = (applied?.Aspects.HasFlag(MemberAspects.State) == true ? sent : null) ?? (object)DBNull.Value });
-        update.Parameters.Add(new NpgsqlParameter("profile", NpgsqlTypes.NpgsqlDbType.TimestampTz)
+        update.Parameters.Add(new NpgsqlParameter("profile_sent", NpgsqlTypes.NpgsqlDbType.TimestampTz)
             { Value = (applied?.Aspects.HasFlag(MemberAspects.Profile) == true ? sent : null) ?? (object)DBNull.Value });
         return (long)(await update.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))! == 1;
     }
@@ -260,12 +258,10 @@ internal sealed class PostgresIdempotencyStore : IIdempotencyStore, IAsyncDispos
     public async Task ReleaseAsync(IdempotencyKey key, string owner, int extraAttempts, ReleaseAs release, CancellationToken cancellationToken)
     {
         await using var update = await CommandAsync("""
-            UPDATE provisioning_idempotency SET state = @state, owner = NULL, lease_expires_at = @now, attempts = attempts + @extra, updated_at = @now,
-                member_seq = CASE WHEN @requeue THEN NULL ELSE member_seq END
+            UPDATE provisioning_idempotency SET state = @state, owner = NULL, lease_expires_at = @now, attempts = attempts + @extra, updated_at = @now
             WHERE corp_id = @corp AND request_id = @request AND state = 0 AND owner = @owner
             """, key).ConfigureAwait(false);
         update.Parameters.AddWithValue("state", (short)(release == ReleaseAs.SetAside ? 3 : 0));
-        update.Parameters.AddWithValue("requeue", release == ReleaseAs.Requeue);
         update.Parameters.AddWithValue("owner", owner);
         update.Parameters.AddWithValue("extra", Math.Max(0, extraAttempts));
         await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);

@@ -8,7 +8,4 @@ public enum ReleaseAs
 
     /// <summary>Out of the way (its retries are exhausted, or the deletion guard holds it): no longer holds up its member; a replay or release may still claim it.</summary>
     SetAside,
-
-    /// <summary>Tried again later behind its member's other commands (its member was not found yet): it takes a new place when it comes back.</summary>
-    Requeue,
 }

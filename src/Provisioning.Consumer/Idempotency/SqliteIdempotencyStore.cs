@@ -123,10 +123,9 @@ internal sealed class SqliteIdempotencyStore : IIdempotencyStore, IAsyncDisposab
                 updated_at INTEGER NOT NULL,
                 PRIMARY KEY (corp_id, request_id));
             CREATE INDEX IF NOT EXISTS idempotency_ended ON idempotency (state, updated_at);
-            CREATE TABLE IF NOT EXISTS members (
+            CREATE TABLE IF NOT EXISTS member_revisions (
                 corp_id TEXT NOT NULL,
                 member TEXT NOT NULL,
-                next_seq INTEGER NOT NULL,
                 last_version INTEGER,
                 state_sent_at INTEGER,
                 profile_sent_at INTEGER,
@@ -316,26 +315,24 @@ internal sealed class SqliteIdempotencyStore : IIdempotencyStore, IAsyncDisposab
         var member = MemberKey(userId);
         if (seq is null)
         {
-            // First arrival: the request takes the member's next number, and keeps it for every later delivery.
+            // First arrival: the request's place in its member's order is when it was sent (else now), for good.
+            seq = Place(revision, _time);
             var number = _number ??= Prepare(connection, """
-                INSERT INTO members (corp_id, member, next_seq) VALUES ($corp, $member, 1)
-                ON CONFLICT (corp_id, member) DO UPDATE SET next_seq = next_seq + 1
-                RETURNING next_seq;
-                """, "$corp", "$member");
-            Bind(number, key.CorpId, member);
-            seq = (long)(await number.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
-            await using var assign = Command(connection, null, "UPDATE idempotency SET member = $member, member_seq = $seq WHERE corp_id = $corp AND request_id = $request", key);
-            assign.Parameters.AddWithValue("$member", member);
-            assign.Parameters.AddWithValue("$seq", seq.Value);
-            await assign.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                INSERT INTO member_revisions (corp_id, member) VALUES ($corp, $member) ON CONFLICT (corp_id, member) DO NOTHING;
+                UPDATE idempotency SET member = $member, member_seq = $seq WHERE corp_id = $corp AND request_id = $request;
+                """, "$corp", "$member", "$seq", "$request");
+            Bind(number, key.CorpId, member, seq.Value, key.RequestId.ToString("D"));
+            await number.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
+        // Blocked by an unfinished request of the member placed earlier, or by one running now whatever its place.
         var blocker = _blocker ??= Prepare(connection, """
             SELECT request_id, owner IS NOT NULL AND lease_expires_at > $now FROM idempotency
-            WHERE corp_id = $corp AND member = $member AND state = 0 AND member_seq < $seq
+            WHERE corp_id = $corp AND member = $member AND state = 0 AND request_id <> $request
+                AND (member_seq < $seq OR (owner IS NOT NULL AND lease_expires_at > $now))
             ORDER BY member_seq LIMIT 1
-            """, "$corp", "$member", "$seq", "$now");
-        Bind(blocker, key.CorpId, member, seq.Value, now);
+            """, "$corp", "$member", "$seq", "$now", "$request");
+        Bind(blocker, key.CorpId, member, seq.Value, now, key.RequestId.ToString("D"));
         await using (var reader = await blocker.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
             if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
@@ -355,7 +352,7 @@ internal sealed class SqliteIdempotencyStore : IIdempotencyStore, IAsyncDisposab
         if (revision.Version is not null || revision.SentAt is not null)
         {
             var last = _version ??= Prepare(connection,
-                "SELECT last_version, state_sent_at, profile_sent_at FROM members WHERE corp_id = $corp AND member = $member", "$corp", "$member");
+                "SELECT last_version, state_sent_at, profile_sent_at FROM member_revisions WHERE corp_id = $corp AND member = $member", "$corp", "$member");
             Bind(last, key.CorpId, member);
             await using var reader = await last.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
@@ -383,6 +380,9 @@ internal sealed class SqliteIdempotencyStore : IIdempotencyStore, IAsyncDisposab
     }
 
     static DateTimeOffset? Ticks(SqliteDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : new DateTimeOffset(reader.GetInt64(ordinal), TimeSpan.Zero);
+
+    /// <summary>A request's place in its member's order: when it was sent, else when it first arrived (UTC ticks).</summary>
+    internal static long Place(MemberRevision revision, TimeProvider time) => (revision.SentAt ?? time.GetUtcNow()).UtcTicks;
 
     /// <summary>A member is its userid ignoring case, as WeCom compares userids.</summary>
     static string MemberKey(string userId) => userId.ToLowerInvariant();
@@ -418,7 +418,7 @@ internal sealed class SqliteIdempotencyStore : IIdempotencyStore, IAsyncDisposab
         {
             // Never lowered: a command applied out of order (an equal revision, or one without a version) keeps the newest.
             var raise = _raise ??= Prepare(connection, """
-                UPDATE members SET
+                UPDATE member_revisions SET
                     last_version = CASE WHEN $version IS NULL THEN last_version ELSE MAX(COALESCE(last_version, $version), $version) END,
                     state_sent_at = CASE WHEN $state IS NULL THEN state_sent_at ELSE MAX(COALESCE(state_sent_at, $state), $state) END,
                     profile_sent_at = CASE WHEN $profile IS NULL THEN profile_sent_at ELSE MAX(COALESCE(profile_sent_at, $profile), $profile) END
@@ -436,12 +436,10 @@ internal sealed class SqliteIdempotencyStore : IIdempotencyStore, IAsyncDisposab
         WriteAsync(async connection =>
     {
         await using var update = Command(connection, null, """
-            UPDATE idempotency SET state = $state, owner = NULL, lease_expires_at = 0, attempts = attempts + $extra, updated_at = $now,
-                member_seq = CASE WHEN $requeue THEN NULL ELSE member_seq END
+            UPDATE idempotency SET state = $state, owner = NULL, lease_expires_at = 0, attempts = attempts + $extra, updated_at = $now
             WHERE corp_id = $corp AND request_id = $request AND state = 0 AND owner = $owner
             """, key);
         update.Parameters.AddWithValue("$state", release == ReleaseAs.SetAside ? SetAside : InProgress);
-        update.Parameters.AddWithValue("$requeue", release == ReleaseAs.Requeue);
         update.Parameters.AddWithValue("$owner", owner);
         update.Parameters.AddWithValue("$extra", Math.Max(0, extraAttempts));
         update.Parameters.AddWithValue("$now", _time.GetUtcNow().ToUnixTimeMilliseconds());

@@ -217,6 +217,7 @@ public abstract class IdempotencyStoreContract : IAsyncLifetime
         var second = NewKey();
         await Begin(first, "a", "zhangsan");
         await Store.ReleaseAsync(first, "a", 0, ReleaseAs.Retry, default);
+        Time.Advance(TimeSpan.FromMilliseconds(1));
 
         var waiting = await Begin(second, "b", "zhangsan");
         var back = await Begin(first, "c", "zhangsan");
@@ -319,19 +320,25 @@ public abstract class IdempotencyStoreContract : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Release_Requeue_GoesBehindTheMembersLaterCommands()
+    public async Task TryBegin_SentEarlierButArrivingLater_WaitsForTheRunningOneThenGoesFirst()
     {
-        var first = NewKey();
-        var second = NewKey();
-        await Begin(first, "a", "zhangsan");
-        Assert.Equal(ClaimStatus.WaitingForMember, (await Begin(second, "b", "zhangsan")).Status);
+        var at = Time.GetUtcNow();
+        var sentFirst = NewKey();
+        var sentSecond = NewKey();
+        Task<IdempotencyClaim> Claim(IdempotencyKey key, DateTimeOffset sentAt, string owner) =>
+            Store.TryBeginAsync(key, "zhangsan", new MemberRevision(null, sentAt), owner, Lease, default);
 
-        await Store.ReleaseAsync(first, "a", 0, ReleaseAs.Requeue, default);
+        // The later one reached a consumer first and runs; the earlier one never runs beside it.
+        Assert.Equal(ClaimStatus.Started, (await Claim(sentSecond, at.AddMilliseconds(1), "a")).Status);
+        var meanwhile = await Claim(sentFirst, at, "b");
+        Assert.Equal((sentSecond.RequestId, true), meanwhile.BlockedBy);
 
-        Assert.Equal(ClaimStatus.Started, (await Begin(second, "b", "zhangsan")).Status);
-        var back = await Begin(first, "c", "zhangsan");
+        // The later one is released (WeCom had no member yet): the earlier one goes first, and the later one waits for it.
+        await Store.ReleaseAsync(sentSecond, "a", 0, ReleaseAs.Retry, default);
+        Assert.Equal(ClaimStatus.Started, (await Claim(sentFirst, at, "b")).Status);
+        var back = await Claim(sentSecond, at.AddMilliseconds(1), "c");
         Assert.Equal(ClaimStatus.WaitingForMember, back.Status);
-        Assert.Equal(second.RequestId, back.BlockedBy!.Value.RequestId);
+        Assert.Equal(sentFirst.RequestId, back.BlockedBy!.Value.RequestId);
     }
 
     [Fact]

@@ -23,7 +23,9 @@ public sealed class TwoReplicaLifecycleTests
             ["Retry__Delays__0"] = "1s",
             ["Retry__Delays__1"] = "2s",
             ["Retry__Delays__2"] = "4s",
-            ["Lifecycle__MemberWaitDelay"] = "1s",
+            ["Lifecycle__MemberWaitDelay"] = "00:00:01",
+            // 200 leavers at once: above the deletion guard's default of 50 an hour, which the guard's own test covers.
+            ["Lifecycle__DeletionThreshold"] = "1000",
         };
         await using var first = await ConsumerProcess.StartAsync(broker, simulator, settings);
         await using var second = await ConsumerProcess.StartAsync(broker, simulator, settings);
@@ -34,6 +36,7 @@ public sealed class TwoReplicaLifecycleTests
             Hire: ProvisioningSystem.NewCommand("life"),
             Position: $"岗位{i}")).ToList();
         var requests = new List<Guid>();
+        var kinds = new System.Collections.Concurrent.ConcurrentDictionary<Guid, string>();
         // Each person's four commands back to back, people interleaved, as a busy HR feed sends them.
         await Task.WhenAll(people.Select(async person =>
         {
@@ -49,16 +52,23 @@ public sealed class TwoReplicaLifecycleTests
             {
                 switch (command)
                 {
-                    case CreateMember c: await publisher.PublishAsync(c); lock (requests) requests.Add(c.RequestId); break;
-                    case UpdateMember u: await publisher.PublishAsync(u); lock (requests) requests.Add(u.RequestId); break;
-                    case DisableMember d: await publisher.PublishAsync(d); lock (requests) requests.Add(d.RequestId); break;
-                    case EnableMember e: await publisher.PublishAsync(e); lock (requests) requests.Add(e.RequestId); break;
+                    case CreateMember c: await publisher.PublishAsync(c); lock (requests) requests.Add(c.RequestId); kinds[c.RequestId] = $"create {userId}"; break;
+                    case UpdateMember u: await publisher.PublishAsync(u); lock (requests) requests.Add(u.RequestId); kinds[u.RequestId] = $"update {userId}"; break;
+                    case DisableMember d: await publisher.PublishAsync(d); lock (requests) requests.Add(d.RequestId); kinds[d.RequestId] = $"disable {userId}"; break;
+                    case EnableMember e: await publisher.PublishAsync(e); lock (requests) requests.Add(e.RequestId); kinds[e.RequestId] = $"enable {userId}"; break;
                 }
             }
         }));
 
-        await Wait.For(() => requests.All(r => outcomes.CountFor(r) > 0) ? "" : null, TimeSpan.FromMinutes(3),
-            $"800 outcomes (have {outcomes.All.Count})\n{first.Output}\n{second.Output}");
+        try
+        {
+            await Wait.For(() => requests.All(r => outcomes.CountFor(r) > 0) ? "" : null, TimeSpan.FromMinutes(3), "800 outcomes");
+        }
+        catch (TimeoutException)
+        {
+            var missing = requests.Where(r => outcomes.CountFor(r) == 0).Select(r => kinds[r]).ToList();
+            Assert.Fail($"{outcomes.All.Count} outcomes; none for {missing.Count}: {string.Join(", ", missing.Take(20))}\n{first.Output}\n{second.Output}");
+        }
 
         Assert.All(requests, r => Assert.Equal(1, outcomes.CountFor(r)));
         // A command that two replicas took in the opposite order of sending (a disable after the enable sent after it)
