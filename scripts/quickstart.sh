@@ -56,8 +56,11 @@ for _ in $(seq 1 100); do curl -sf "$simulator/healthz" >/dev/null && break; sle
 curl -sf "$simulator/healthz" >/dev/null || { echo "The simulator did not start; see $state/simulator.log"; exit 1; }
 
 echo "Starting the consumer ..."
+# The simulator starts empty each time, so the consumer's idempotency store does too: the CLI gives the same file the
+# same request ids on every run, and an old store would answer them with the outcomes of a simulator that is gone.
+rm -f "$state"/idempotency.db*
 (cd "src/Provisioning.Consumer/$out" && Urls="http://127.0.0.1:$consumer_port" WeCom__BaseUrl="$simulator" WeCom__CorpId="ww-sim-corp" WeCom__CorpSecret="sim-secret" \
-  exec nohup dotnet Provisioning.Consumer.dll >"$state/consumer.log" 2>&1) &
+  Idempotency__SqlitePath="$state/idempotency.db" exec nohup dotnet Provisioning.Consumer.dll >"$state/consumer.log" 2>&1) &
 echo $! >"$state/consumer.pid"
 consumers() {
   curl -sf -u guest:guest "http://127.0.0.1:15672/api/queues/$vhost_path/create-member" 2>/dev/null | grep -o '"consumers":[0-9]*' | cut -d: -f2

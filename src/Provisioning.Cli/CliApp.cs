@@ -9,7 +9,10 @@ internal static class CliApp
         provisioning-cli publish FILE [--broker AMQP_URI] [--timeout SECONDS] [--no-wait]
           Publishes every command in FILE (a JSON array, camelCase, each item with a "type": CreateMember (the default),
           UpdateMember, DisableMember, EnableMember, DeleteMember or SyncMember, as in samples/) and prints
-          each outcome as it arrives. A command without requestId gets a new one. Waits for all outcomes unless --no-wait.
+          each outcome as it arrives. A command without requestId gets one derived from its type, enterprise and content,
+          so publishing the same file again is idempotent. A property a command does not have is an error (naming it,
+          and the command's name for a WeCom one such as department), and nothing is published. Waits for all outcomes
+          unless --no-wait.
           Exit code 0: every member created; 1: some outcome was a failure; 3: timed out.
 
         provisioning-cli replay (--all | FILTER...) [--dry-run] [--queue create-member] [--rate PER_SECOND] [--broker AMQP_URI]
@@ -41,6 +44,17 @@ internal static class CliApp
         catch (ArgumentException ex)
         {
             return await UsageAsync(output, ex.Message).ConfigureAwait(false);
+        }
+        catch (FormatException ex)
+        {
+            // A command file that cannot be read as commands: one line naming the item and the problem, nothing published.
+            await output.WriteLineAsync($"provisioning-cli: {ex.Message}; nothing was published").ConfigureAwait(false);
+            return 2;
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException)
+        {
+            await output.WriteLineAsync($"provisioning-cli: {ex.Message}").ConfigureAwait(false);
+            return 2;
         }
     }
 

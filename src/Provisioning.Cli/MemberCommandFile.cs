@@ -1,4 +1,6 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 using Provisioning.Contracts;
 
 namespace Provisioning.Cli;
@@ -20,35 +22,75 @@ internal static class MemberCommandFile
         [nameof(SyncMember)] = typeof(SyncMember),
     };
 
-    /// <summary>One command of the file: its type and the command, with a request id (a new one when the item had none).</summary>
+    /// <summary>One command of the file: its type and the command, with its request id (derived from its content when the item had none).</summary>
     public sealed record Item(Type Type, object Command, Guid RequestId, string UserId);
 
+    // Strict: a property the command does not have is an error, not silently dropped.
+    static readonly JsonSerializerOptions Strict = new(JsonSerializerOptions.Web) { UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow };
+
+    // WeCom's wire names, which the contracts spell in camelCase (a file copied from a WeCom request would lose them).
+    static readonly Dictionary<string, string> WeComNames = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["userid"] = "userId", ["new_userid"] = "newUserId", ["department"] = "departments", ["main_department"] = "mainDepartment",
+        ["is_leader_in_dept"] = "departments[].isLeader", ["order"] = "departments[].order", ["direct_leader"] = "directLeaders",
+        ["biz_mail"] = "bizMail", ["avatar_mediaid"] = "avatarMediaId", ["extattr"] = "extAttr", ["external_profile"] = "externalProfile",
+        ["external_position"] = "externalPosition", ["to_invite"] = "toInvite",
+    };
+
+    /// <exception cref="FormatException">The file is not a JSON array of known commands; the message names the item and the problem.</exception>
     public static IReadOnlyList<Item> Read(string json)
     {
-        using var document = JsonDocument.Parse(json);
-        if (document.RootElement.ValueKind != JsonValueKind.Array)
-            throw new FormatException("the file must hold a JSON array of commands");
-        var items = new List<Item>();
-        var index = 0;
-        foreach (var element in document.RootElement.EnumerateArray())
+        JsonNode? root;
+        try
         {
-            var name = element.ValueKind == JsonValueKind.Object && element.TryGetProperty("type", out var type) ? type.GetString() : nameof(CreateMember);
+            root = JsonNode.Parse(json);
+        }
+        catch (JsonException ex)
+        {
+            throw new FormatException($"the file is not valid JSON ({ex.Message})");
+        }
+        if (root is not JsonArray array)
+            throw new FormatException("the file must hold a JSON array of commands, e.g. [{\"userId\": \"zhangsan\", …}]");
+        var items = new List<Item>();
+        for (var index = 0; index < array.Count; index++)
+        {
+            if (array[index] is not JsonObject item)
+                throw new FormatException($"item {index}: must be a JSON object (a command), not {array[index]?.GetValueKind().ToString().ToLowerInvariant() ?? "null"}");
+            var name = item.TryGetPropertyValue("type", out var type) ? type?.GetValueKind() == JsonValueKind.String ? type.GetValue<string>() : null : nameof(CreateMember);
             if (name is null || !Types.TryGetValue(name, out var commandType))
-                throw new FormatException($"item {index}: type '{name}' is not one of {string.Join(", ", Types.Keys)}");
-            var requestId = element.TryGetProperty("requestId", out var id) && id.TryGetGuid(out var given) && given != Guid.Empty ? given : Guid.NewGuid();
-            var command = WithRequestId(element, requestId).Deserialize(commandType, JsonSerializerOptions.Web)!;
-            var userId = element.TryGetProperty("userId", out var user) ? user.GetString() ?? "" : "";
+                throw new FormatException($"item {index}: type '{type}' is not one of {string.Join(", ", Types.Keys)}");
+            var requestId = item.TryGetPropertyValue("requestId", out var id) && id is not null && Guid.TryParse(id.ToString(), out var given) && given != Guid.Empty
+                ? given
+                : RequestIds.Derive(commandType.Name, item);
+            var body = (JsonObject)item.DeepClone();
+            body.Remove("type");
+            body["requestId"] = requestId;
+            object command;
+            try
+            {
+                command = body.Deserialize(commandType, Strict)!;
+            }
+            catch (JsonException ex)
+            {
+                throw new FormatException($"item {index} ({commandType.Name}): {Explain(ex)}");
+            }
+            var userId = item.TryGetPropertyValue("userId", out var user) && user?.GetValueKind() == JsonValueKind.String ? user.GetValue<string>() : "";
             items.Add(new Item(commandType, command, requestId, userId));
-            index++;
         }
         return items;
     }
 
-    static JsonElement WithRequestId(JsonElement element, Guid requestId)
+    /// <summary>What is wrong with an item, in the file's terms: the property, and the contract's name for a WeCom one.</summary>
+    static string Explain(JsonException ex)
     {
-        var node = System.Text.Json.Nodes.JsonNode.Parse(element.GetRawText())!.AsObject();
-        node.Remove("type");
-        node["requestId"] = requestId;
-        return JsonSerializer.SerializeToElement(node);
+        var path = ex.Path is { Length: > 2 } p ? p[2..] : "";
+        if (ex.Message.Contains("could not be mapped", StringComparison.Ordinal))
+        {
+            var name = path.Split('.', '[')[^1];
+            return WeComNames.TryGetValue(name, out var ours)
+                ? $"unknown property '{path}': '{name}' is WeCom's name, the command's is '{ours}'"
+                : $"unknown property '{path}'";
+        }
+        return $"'{path}' has a value of the wrong type ({ex.Message.Split(". Path:")[0]})";
     }
 }
