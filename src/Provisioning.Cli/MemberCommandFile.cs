@@ -59,9 +59,18 @@ internal static class MemberCommandFile
             var name = item.TryGetPropertyValue("type", out var type) ? type?.GetValueKind() == JsonValueKind.String ? type.GetValue<string>() : null : nameof(CreateMember);
             if (name is null || !Types.TryGetValue(name, out var commandType))
                 throw new FormatException($"item {index}: type '{type}' is not one of {string.Join(", ", Types.Keys)}");
-            var requestId = item.TryGetPropertyValue("requestId", out var id) && id is not null && Guid.TryParse(id.ToString(), out var given) && given != Guid.Empty
-                ? given
-                : RequestIds.Derive(commandType.Name, item);
+            Guid requestId;
+            if (item.TryGetPropertyValue("requestId", out var id) && id is not null)
+            {
+                if (!Guid.TryParse(id.ToString(), out requestId))
+                    throw new FormatException($"item {index} ({commandType.Name}): requestId '{id}' is not a GUID (leave it out to have one derived from the item)");
+            }
+            else
+            {
+                requestId = Guid.Empty;
+            }
+            if (requestId == Guid.Empty)
+                requestId = RequestIds.Derive(commandType.Name, item);
             var body = (JsonObject)item.DeepClone();
             body.Remove("type");
             body["requestId"] = requestId;

@@ -45,6 +45,7 @@ public sealed class CommandFileTests
     [InlineData("""[{"userId":"a","nmae":"n"}]""", "item 0 (CreateMember): unknown property 'nmae'")]
     [InlineData("""[{"type":"Hire","userId":"a"}]""", "item 0: type 'Hire' is not one of CreateMember, UpdateMember")]
     [InlineData("""[null]""", "item 0: must be a JSON object (a command), not null")]
+    [InlineData("""[{"requestId":"abc","userId":"a"}]""", "item 0 (CreateMember): requestId 'abc' is not a GUID")]
     [InlineData("""{"userId":"a"}""", "the file must hold a JSON array of commands")]
     [InlineData("""[{"userId":""", "the file is not valid JSON")]
     [InlineData("""[{"userId":"a","gender":"male"}]""", "item 0 (CreateMember): 'gender' has a value of the wrong type")]
