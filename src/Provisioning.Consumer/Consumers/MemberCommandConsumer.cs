@@ -60,14 +60,14 @@ internal sealed class MemberCommandConsumer<TCommand>(
 
         var request = new IdempotencyKey(corpId, key.RequestId);
         var owner = DeliveryOwner.Of(context);
-        var revision = new MemberRevision(key.Version, context.SentTime is { } sent ? new DateTimeOffset(DateTime.SpecifyKind(sent, DateTimeKind.Utc)) : null,
-            operation.Touches(command));
+        var revision = new MemberRevision(key.Version, SentAt(context), operation.Touches(command));
 
         // No member yet: the create sent before this command may still be on its way (another queue or replica, a parked
         // retry). Tried again while it waits its turn behind that create, in process for a while, then from the
         // member-wait queue, until Lifecycle:NotFoundGrace after it was sent.
         var started = timeProvider.GetTimestamp();
-        while (await ClaimAndApplyAsync(context, key, corpId, request, owner, revision).ConfigureAwait(false))
+        var sentOrArrived = revision.SentAt ?? timeProvider.GetUtcNow();
+        while (await ClaimAndApplyAsync(context, key, corpId, request, owner, revision, sentOrArrived).ConfigureAwait(false))
         {
             if (timeProvider.GetElapsedTime(started) >= lifecycle.Value.MemberWaitInProcess)
             {
@@ -80,9 +80,19 @@ internal sealed class MemberCommandConsumer<TCommand>(
 
     static readonly TimeSpan NotFoundPoll = TimeSpan.FromMilliseconds(200);
 
+    /// <summary>
+    /// When the command was sent: the envelope's sent time for MassTransit publishers, the AMQP <c>timestamp</c> for plain
+    /// JSON (whose MassTransit "sent time" would be read out of an arbitrary message id), else unknown.
+    /// </summary>
+    static DateTimeOffset? SentAt(ConsumeContext context)
+    {
+        var sent = context.ReceiveContext.ContentType?.MediaType == "application/json" ? context.ReceiveContext.GetSentTime() : context.SentTime;
+        return sent is { } at ? new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc)) : null;
+    }
+
     /// <returns>True when the member was not found yet and the command may be tried again (see the caller); its claim is released.</returns>
     async Task<bool> ClaimAndApplyAsync(ConsumeContext<TCommand> context, CommandKey key, string corpId, IdempotencyKey request, string owner,
-        MemberRevision revision)
+        MemberRevision revision, DateTimeOffset sentOrArrived)
     {
         var command = context.Message;
         var cancellationToken = context.CancellationToken;
@@ -143,8 +153,8 @@ internal sealed class MemberCommandConsumer<TCommand>(
             throw;
         }
 
-        if (outcome is Outcome.Failed { Failure.Reason: Contracts.FailureReasons.NotFound } && revision.SentAt is { } sentAt
-            && timeProvider.GetUtcNow() - sentAt < lifecycle.Value.NotFoundGrace)
+        if (outcome is Outcome.Failed { Failure.Reason: Contracts.FailureReasons.NotFound }
+            && timeProvider.GetUtcNow() - sentOrArrived < lifecycle.Value.NotFoundGrace)
         {
             await store.TryReleaseAsync(request, owner, attempt - claim.Attempts).ConfigureAwait(false);
             return true;

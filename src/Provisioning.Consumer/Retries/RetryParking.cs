@@ -92,8 +92,12 @@ internal sealed partial class RetryParking(
     /// <see cref="Operations.LifecycleOptions.MemberWaitDelay"/>: an earlier command of its member has not ended. Not a
     /// retry: its tier stays as it was.
     /// </summary>
+    /// <remarks>
+    /// A plain-JSON message without an AMQP <c>timestamp</c> gets one here, when it first waits: from then on it carries
+    /// when it arrived, which stands for its send time (how long a member not found yet is waited for).
+    /// </remarks>
     public Task DeferAsync(ReceiveContext context, CancellationToken cancellationToken) =>
-        MoveAsync(context, RetryOptions.WaitQueue(InputOf(context), lifecycle.Value.MemberWaitDelay), tier: null, cancellationToken);
+        MoveAsync(context, RetryOptions.WaitQueue(InputOf(context), lifecycle.Value.MemberWaitDelay), tier: null, cancellationToken, stampArrival: true);
 
     /// <summary>
     /// Puts a disable or delete the deletion guard holds in its input queue's held queue (<c>{input}_held</c>): durable,
@@ -133,7 +137,7 @@ internal sealed partial class RetryParking(
     public Task HoldAsync(ReceiveContext context, string queue, CancellationToken cancellationToken) =>
         MoveAsync(context, queue, tier: null, cancellationToken);
 
-    async Task MoveAsync(ReceiveContext context, string queue, int? tier, CancellationToken cancellationToken)
+    async Task MoveAsync(ReceiveContext context, string queue, int? tier, CancellationToken cancellationToken, bool stampArrival = false)
     {
         var properties = context.TryGetPayload<RabbitMqBasicConsumeContext>(out var rabbitContext)
             ? new BasicProperties(rabbitContext.Properties)
@@ -141,6 +145,8 @@ internal sealed partial class RetryParking(
         properties.Persistent = true;
         properties.Headers = properties.Headers is null ? [] : new Dictionary<string, object?>(properties.Headers);
         properties.Headers.Remove("x-death");
+        if (stampArrival && !properties.IsTimestampPresent())
+            properties.Timestamp = new AmqpTimestamp(DateTimeOffset.UtcNow.ToUnixTimeSeconds());
         if (tier is not null)
             properties.Headers[ProvisioningHeaders.RetryTier] = tier.Value;
         var body = context.Body.GetBytes();

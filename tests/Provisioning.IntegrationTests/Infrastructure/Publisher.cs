@@ -40,8 +40,8 @@ internal sealed class Publisher : IAsyncDisposable
         where T : class => _bus.Publish(command);
 
     /// <summary>A plain JSON body (no MassTransit envelope), as a publisher in another language sends it.</summary>
-    public Task PublishRawAsync(string body, string contentType = "application/json") =>
-        _channel.BasicPublishAsync(CommandExchange, "", mandatory: true,
+    public Task PublishRawAsync(string body, string contentType = "application/json", string exchange = CommandExchange) =>
+        _channel.BasicPublishAsync(exchange, "", mandatory: true,
             new BasicProperties { ContentType = contentType, Persistent = true, MessageId = Guid.NewGuid().ToString() },
             Encoding.UTF8.GetBytes(body)).AsTask();
 

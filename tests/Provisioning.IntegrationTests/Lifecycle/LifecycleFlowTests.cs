@@ -66,6 +66,21 @@ public sealed class LifecycleFlowTests(LifecycleSystem system) : IClassFixture<L
     }
 
     [Fact]
+    public async Task PlainJsonCreateAndUpdateBackToBack_WithoutTimestamps_EndWithTheUpdateApplied()
+    {
+        var hire = ProvisioningSystem.NewCommand("plain");
+        var update = Guid.NewGuid();
+
+        // As a publisher in another language sends them: no envelope, no timestamp, a random message id each.
+        await system.Publisher.PublishRawAsync($$"""{"requestId":"{{hire.RequestId}}","userId":"{{hire.UserId}}","name":"简","mobile":"{{hire.Mobile}}"}""");
+        await system.Publisher.PublishRawAsync($$"""{"requestId":"{{update}}","userId":"{{hire.UserId}}","position":"主管"}""",
+            exchange: "Provisioning.Contracts:UpdateMember");
+
+        Assert.Equal(nameof(MemberUpdated), (await system.Outcomes.For(update)).Type);
+        Assert.Equal("主管", (await MemberAsync(hire.UserId))!.Body.GetProperty("position").GetString());
+    }
+
+    [Fact]
     public async Task OlderVersionAfterNewer_IsSupersededAndChangesNothing()
     {
         var hire = ProvisioningSystem.NewCommand("versions") with { Version = 1 };
