@@ -22,6 +22,9 @@ public enum MemberAspects
 public sealed record MemberRevision(long? Version, DateTimeOffset? SentAt, MemberAspects Aspects = MemberAspects.State | MemberAspects.Profile)
 {
     public static readonly MemberRevision None = new(null, null);
+
+    /// <summary>The command's place in its member's order: when it was sent, else now, its first arrival (UTC ticks).</summary>
+    public long Place(TimeProvider time) => (SentAt ?? time.GetUtcNow()).UtcTicks;
 }
 
 /// <summary>A member's revisions applied last: its version, and the send time of the last command applied per aspect.</summary>

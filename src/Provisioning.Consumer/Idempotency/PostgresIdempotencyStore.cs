@@ -146,7 +146,7 @@ internal sealed class PostgresIdempotencyStore : IIdempotencyStore, IAsyncDispos
         if (seq is null)
         {
             // First arrival: the request's place in its member's order is when it was sent (else now), for good.
-            seq = SqliteIdempotencyStore.Place(revision, _time);
+            seq = revision.Place(_time);
             await using var number = Command(connection,
                 "UPDATE provisioning_idempotency SET member = @member, member_seq = @seq WHERE corp_id = @corp AND request_id = @request", key);
             number.Parameters.AddWithValue("member", member);

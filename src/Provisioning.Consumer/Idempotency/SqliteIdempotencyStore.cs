@@ -316,7 +316,7 @@ internal sealed class SqliteIdempotencyStore : IIdempotencyStore, IAsyncDisposab
         if (seq is null)
         {
             // First arrival: the request's place in its member's order is when it was sent (else now), for good.
-            seq = Place(revision, _time);
+            seq = revision.Place(_time);
             var number = _number ??= Prepare(connection, """
                 INSERT INTO member_revisions (corp_id, member) VALUES ($corp, $member) ON CONFLICT (corp_id, member) DO NOTHING;
                 UPDATE idempotency SET member = $member, member_seq = $seq WHERE corp_id = $corp AND request_id = $request;
@@ -380,9 +380,6 @@ internal sealed class SqliteIdempotencyStore : IIdempotencyStore, IAsyncDisposab
     }
 
     static DateTimeOffset? Ticks(SqliteDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : new DateTimeOffset(reader.GetInt64(ordinal), TimeSpan.Zero);
-
-    /// <summary>A request's place in its member's order: when it was sent, else when it first arrived (UTC ticks).</summary>
-    internal static long Place(MemberRevision revision, TimeProvider time) => (revision.SentAt ?? time.GetUtcNow()).UtcTicks;
 
     /// <summary>A member is its userid ignoring case, as WeCom compares userids.</summary>
     static string MemberKey(string userId) => userId.ToLowerInvariant();

@@ -26,10 +26,7 @@ internal sealed partial class DeletionGuard(
     public IReadOnlyDictionary<string, DateTimeOffset> Tripped => _tripped;
 
     /// <summary>What an operator decided for a held command, from its <see cref="ProvisioningHeaders.Guard"/> header.</summary>
-    public static string? DecisionOf(ReceiveContext context) =>
-        context.TransportHeaders.TryGetHeader(ProvisioningHeaders.Guard, out var value) && value is not null
-            ? value is byte[] bytes ? System.Text.Encoding.UTF8.GetString(bytes) : value.ToString()
-            : null;
+    public static string? DecisionOf(ReceiveContext context) => Messaging.TransportHeader.Text(context, ProvisioningHeaders.Guard);
 
     /// <summary>Whether the removal may go ahead now; an operator's release always may.</summary>
     public async Task<bool> AdmitAsync(IdempotencyKey request, bool released, CancellationToken cancellationToken)

@@ -36,18 +36,8 @@ internal sealed class ExistingMemberReconciler(IWeComClient weCom)
         var member = read.Response;
         var sameUser = string.Equals(member.UserId ?? command.UserId, command.UserId, StringComparison.OrdinalIgnoreCase);
         var sameName = string.Equals(member.Name, command.Name, StringComparison.Ordinal);
-        var sameMobile = command.Mobile is null || SameMobile(member.Mobile, command.Mobile);
+        var sameMobile = command.Mobile is null || string.IsNullOrEmpty(member.Mobile) || MobileNumbers.Same(member.Mobile, command.Mobile);
         var sameEmail = command.Email is null || string.IsNullOrEmpty(member.Email) || string.Equals(member.Email, command.Email, StringComparison.OrdinalIgnoreCase);
         return sameUser && sameName && sameMobile && sameEmail ? ExistingMember.Ours : ExistingMember.Someone;
-    }
-
-    // WeCom may answer the mobile without the spaces or the country code the command had.
-    static bool SameMobile(string? held, string given)
-    {
-        if (string.IsNullOrEmpty(held))
-            return true;
-        var a = new string(held.Where(char.IsAsciiDigit).ToArray());
-        var b = new string(given.Where(char.IsAsciiDigit).ToArray());
-        return a.EndsWith(b, StringComparison.Ordinal) || b.EndsWith(a, StringComparison.Ordinal);
     }
 }

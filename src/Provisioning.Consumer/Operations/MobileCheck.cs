@@ -23,15 +23,8 @@ internal sealed class MobileCheck(IWeComClient weCom)
         // Apps created after 2022-06-20 are not shown mobiles: an empty one says nothing.
         if (string.IsNullOrEmpty(member.Mobile))
             return ["mobile: the member has activated their account, so WeCom may have ignored the new mobile (this app is not shown mobiles to check)"];
-        return SameDigits(member.Mobile, mobile)
+        return MobileNumbers.Same(member.Mobile, mobile)
             ? []
             : ["mobile: not applied: the member has activated their account, and WeCom keeps the number they own"];
-    }
-
-    static bool SameDigits(string held, string given)
-    {
-        var a = new string(held.Where(char.IsAsciiDigit).ToArray());
-        var b = new string(given.Where(char.IsAsciiDigit).ToArray());
-        return a.EndsWith(b, StringComparison.Ordinal) || b.EndsWith(a, StringComparison.Ordinal);
     }
 }

@@ -28,8 +28,7 @@ internal sealed partial class RetryParking(
     public IReadOnlyList<TimeSpan> Tiers { get; } = retry.Value.Tiers();
 
     public static int TierOf(ReceiveContext context) =>
-        context.TransportHeaders.TryGetHeader(ProvisioningHeaders.RetryTier, out var value) && value is not null &&
-        int.TryParse(value is byte[] bytes ? System.Text.Encoding.UTF8.GetString(bytes) : value.ToString(), out var tier) ? tier : 0;
+        int.TryParse(TransportHeader.Text(context, ProvisioningHeaders.RetryTier), out var tier) ? tier : 0;
 
     /// <summary>Whether the parking queues are declared and the channel is open (for readiness).</summary>
     public bool IsReady => _channel is { IsOpen: true };
