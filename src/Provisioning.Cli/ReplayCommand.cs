@@ -19,7 +19,17 @@ internal static class ReplayCommand
         await using var channel = await connection.CreateChannelAsync(
             new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true), cancellationToken).ConfigureAwait(false);
 
-        var waiting = (await channel.QueueDeclarePassiveAsync(errorQueue, cancellationToken).ConfigureAwait(false)).MessageCount;
+        uint waiting;
+        try
+        {
+            waiting = (await channel.QueueDeclarePassiveAsync(errorQueue, cancellationToken).ConfigureAwait(false)).MessageCount;
+        }
+        catch (RabbitMQ.Client.Exceptions.OperationInterruptedException ex) when (ex.ShutdownReason?.ReplyCode == 404)
+        {
+            // The queue is declared the first time something goes there: none yet is the healthy state, not an error.
+            await output.WriteLineAsync($"{errorQueue} does not exist yet: nothing to move.").ConfigureAwait(false);
+            return 0;
+        }
         await output.WriteLineAsync($"{waiting} message(s) in {errorQueue}{(options.DryRun ? " (dry run: nothing is moved)" : "")}").ConfigureAwait(false);
 
         int replayed = 0, kept = 0;

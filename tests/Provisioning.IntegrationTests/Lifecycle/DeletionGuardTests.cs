@@ -59,6 +59,17 @@ public sealed class DeletionGuardTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task HeldList_BeforeAnyConsumerDeclaredTheQueues_SaysThereIsNothingHeld()
+    {
+        var output = new StringWriter();
+
+        var exitCode = await CliApp.RunAsync(["held", "list", "--broker", _broker.AmqpUri.ToString()], output, default);
+
+        Assert.Equal(0, exitCode);
+        Assert.Contains("disable-member_held does not exist yet: nothing to move.", output.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task TripsAtTheThreshold_HoldsTheRestWhileOthersFlow_SurvivesARestart_AndTheOperatorDecides()
     {
         var consumer = await StartConsumer();
