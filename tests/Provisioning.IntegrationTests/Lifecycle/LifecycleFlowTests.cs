@@ -40,7 +40,10 @@ public sealed class LifecycleFlowTests(LifecycleSystem system) : IClassFixture<L
         Assert.Equal(nameof(MemberCreated), (await system.Outcomes.For(hire.RequestId)).Type);
         Assert.Equal(nameof(MemberUpdated), (await system.Outcomes.For(move.RequestId)).Type);
         Assert.Equal(nameof(MemberDisabled), (await system.Outcomes.For(leave.RequestId)).Type);
-        var order = system.Outcomes.All.Where(e => e.UserId == hire.UserId).Select(e => e.RequestId).ToList();
+        // Applied in order: occurredAt is when each was applied. Outcomes travel on four queues' channels, so their
+        // arrival order is not promised (the enable's can overtake the disable's).
+        var order = system.Outcomes.All.Where(e => e.UserId == hire.UserId)
+            .OrderBy(e => e.Message.GetProperty("occurredAt").GetDateTimeOffset()).Select(e => e.RequestId).ToList();
         Assert.Equal([hire.RequestId, move.RequestId, leave.RequestId, rehire.RequestId], order);
         var member = await MemberAsync(hire.UserId);
         Assert.Equal("架构师", member!.Body.GetProperty("position").GetString());
