@@ -1,3 +1,4 @@
+using Provisioning.Rules;
 using Provisioning.Consumer.Idempotency;
 using Provisioning.Consumer.WeCom;
 using Provisioning.Contracts;

@@ -1,3 +1,4 @@
+using Provisioning.Rules;
 using Provisioning.Consumer.Idempotency;
 using Microsoft.Extensions.Options;
 using Provisioning.Consumer.WeCom;

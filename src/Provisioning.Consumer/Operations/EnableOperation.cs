@@ -1,5 +1,5 @@
+using Provisioning.Rules;
 using Provisioning.Consumer.Idempotency;
-using Provisioning.Consumer.WeCom.Models;
 using Provisioning.Contracts;
 
 namespace Provisioning.Consumer.Operations;

@@ -1,3 +1,4 @@
+using Provisioning.Rules;
 using Provisioning.Consumer.WeCom.Models;
 
 namespace Provisioning.Consumer.WeCom;

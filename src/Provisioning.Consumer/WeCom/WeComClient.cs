@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Provisioning.Rules;
 using Provisioning.Consumer.WeCom.Models;
 
 namespace Provisioning.Consumer.WeCom;
@@ -18,7 +19,7 @@ internal sealed class WeComClient(
 {
     public Task<WeComResult<UserCreateResponse>> CreateUserAsync(string corpId, UserRequest request, CancellationToken cancellationToken)
     {
-        var body = UserRequestMapper.Serialize(request);
+        var body = WeComJson.Serialize(request);
         return CallAsync<UserCreateResponse>(corpId, "user/create", token => new HttpRequestMessage(HttpMethod.Post, $"cgi-bin/user/create?access_token={token}")
         {
             Content = WeComHttp.JsonContent(body),
@@ -27,7 +28,7 @@ internal sealed class WeComClient(
 
     public Task<WeComResult<WeComResponse>> UpdateUserAsync(string corpId, UserRequest request, CancellationToken cancellationToken)
     {
-        var body = UserRequestMapper.Serialize(request);
+        var body = WeComJson.Serialize(request);
         return CallAsync<WeComResponse>(corpId, "user/update", token => new HttpRequestMessage(HttpMethod.Post, $"cgi-bin/user/update?access_token={token}")
         {
             Content = WeComHttp.JsonContent(body),

@@ -17,4 +17,7 @@ internal static class WeComJson
         Encoder = WeComJsonEncoder.Instance,
         PropertyNameCaseInsensitive = true,
     };
+
+    /// <summary>A <c>user/create</c> or <c>user/update</c> body as WeCom receives it: UTF-8 JSON without <c>\u</c> escapes.</summary>
+    public static byte[] Serialize(Rules.UserRequest request) => JsonSerializer.SerializeToUtf8Bytes(request, Options);
 }

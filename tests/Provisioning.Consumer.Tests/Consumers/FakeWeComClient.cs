@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
+using Provisioning.Rules;
 using Provisioning.Consumer.WeCom;
 using Provisioning.Consumer.WeCom.Models;
 

@@ -1,4 +1,4 @@
-using Provisioning.Consumer.Operations;
+using Provisioning.Rules;
 using Provisioning.Contracts;
 
 namespace Provisioning.Consumer.Tests.Operations;

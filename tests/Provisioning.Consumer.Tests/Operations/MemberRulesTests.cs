@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Provisioning.Consumer.Operations;
+using Provisioning.Rules;
 using Provisioning.Contracts;
 
 namespace Provisioning.Consumer.Tests.Operations;

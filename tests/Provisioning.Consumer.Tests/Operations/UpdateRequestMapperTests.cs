@@ -1,4 +1,5 @@
 using System.Text;
+using Provisioning.Rules;
 using Provisioning.Consumer.WeCom;
 using Provisioning.Contracts;
 
@@ -7,7 +8,7 @@ namespace Provisioning.Consumer.Tests.Operations;
 /// <summary>The exact <c>user/update</c> bodies: only what the command gives.</summary>
 public sealed class UpdateRequestMapperTests
 {
-    static string Json(Consumer.WeCom.Models.UserRequest request) => Encoding.UTF8.GetString(UserRequestMapper.Serialize(request));
+    static string Json(UserRequest request) => Encoding.UTF8.GetString(WeComJson.Serialize(request));
 
     [Fact]
     public void Update_SendsOnlyTheGivenFields() =>

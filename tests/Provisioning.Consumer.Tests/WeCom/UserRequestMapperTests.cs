@@ -1,4 +1,5 @@
 using System.Text;
+using Provisioning.Rules;
 using Provisioning.Consumer.WeCom;
 
 namespace Provisioning.Consumer.Tests.WeCom;
@@ -6,7 +7,7 @@ namespace Provisioning.Consumer.Tests.WeCom;
 public sealed class UserRequestMapperTests
 {
     static string Body(Provisioning.Contracts.CreateMember command) =>
-        Encoding.UTF8.GetString(UserRequestMapper.Serialize(UserRequestMapper.Map(command)));
+        Encoding.UTF8.GetString(WeComJson.Serialize(UserRequestMapper.Map(command)));
 
     [Fact]
     public void Map_MinimalCommand_SendsOnlyGivenFields() =>

@@ -2,9 +2,9 @@ using System.Net;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Provisioning.Rules;
 using Provisioning.Consumer.Tests.Samples;
 using Provisioning.Consumer.WeCom;
-using Provisioning.Consumer.WeCom.Models;
 
 namespace Provisioning.Consumer.Tests.WeCom;
 

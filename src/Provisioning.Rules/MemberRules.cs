@@ -2,18 +2,16 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using Provisioning.Consumer.WeCom;
-using Provisioning.Consumer.WeCom.Models;
 using Provisioning.Contracts;
 
-namespace Provisioning.Consumer.Operations;
+namespace Provisioning.Rules;
 
 /// <summary>
 /// Every rule of <c>user/create</c> and <c>user/update</c> (WeCom documents 90195 and 90197) checked
 /// before any call, all at once, for each command type. Field paths are the command's camelCase JSON paths. Pure: no
 /// I/O, no configuration.
 /// </summary>
-internal static partial class MemberRules
+public static partial class MemberRules
 {
     const int MaxDepartments = 100;
 

@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Provisioning.Contracts;
 
-namespace Provisioning.Consumer.WeCom.Models;
+namespace Provisioning.Rules;
 
 /// <summary>
 /// Body of <c>POST /cgi-bin/user/create</c> (WeCom document 90195) and <c>POST /cgi-bin/user/update</c> (90197). Null

@@ -1,11 +1,10 @@
 using System.Text.Json;
-using Provisioning.Consumer.WeCom.Models;
 using Provisioning.Contracts;
 
-namespace Provisioning.Consumer.WeCom;
+namespace Provisioning.Rules;
 
 /// <summary>The one mapping from a command's member fields to a <c>user/create</c> or <c>user/update</c> body.</summary>
-internal static class UserRequestMapper
+public static class UserRequestMapper
 {
     /// <summary>The <c>user/create</c> body of a validated command.</summary>
     public static UserRequest Map(CreateMember command) => Map(command, command.UserId, command.Name);
@@ -60,8 +59,4 @@ internal static class UserRequestMapper
                 : null,
         };
     }
-
-    /// <summary>The body as WeCom receives it: UTF-8 JSON without <c>\u</c> escapes.</summary>
-    public static byte[] Serialize(UserRequest request) =>
-        JsonSerializer.SerializeToUtf8Bytes(request, WeComJson.Options);
 }
