@@ -26,7 +26,7 @@ internal static class MemberCommandFile
     public sealed record Item(Type Type, object Command, Guid RequestId, string UserId);
 
     // Strict: a property the command does not have is an error, not silently dropped.
-    static readonly JsonSerializerOptions Strict = new(JsonSerializerOptions.Web) { UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow };
+    internal static readonly JsonSerializerOptions Strict = new(JsonSerializerOptions.Web) { UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow };
 
     // WeCom's wire names, which the contracts spell in camelCase (a file copied from a WeCom request would lose them).
     static readonly Dictionary<string, string> WeComNames = new(StringComparer.OrdinalIgnoreCase)

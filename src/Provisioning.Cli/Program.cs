@@ -1,3 +1,3 @@
 using Provisioning.Cli;
 
-return await CliApp.RunAsync(args, Console.Out, CancellationToken.None).ConfigureAwait(false);
+return await CliApp.RunAsync(args, Console.Out, Console.Error, interactive: !Console.IsOutputRedirected, CancellationToken.None).ConfigureAwait(false);

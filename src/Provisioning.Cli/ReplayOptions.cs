@@ -2,7 +2,7 @@ namespace Provisioning.Cli;
 
 internal sealed record ReplayOptions
 {
-    public Uri Broker { get; init; } = PublishOptions.DefaultBroker;
+    public required Uri Broker { get; init; }
 
     public string Queue { get; init; } = "create-member";
 

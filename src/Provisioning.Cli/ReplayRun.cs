@@ -9,9 +9,9 @@ namespace Provisioning.Cli;
 /// until the end and then return to the error queue. Killed at any point, every message is still in the error queue,
 /// back in the input queue, or (between confirm and ack) in both: duplicates, which idempotency absorbs, never a loss.
 /// </summary>
-internal static class ReplayCommand
+internal static class ReplayRun
 {
-    public static async Task<int> RunAsync(ReplayOptions options, TextWriter output, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(ReplayOptions options, CliConsole console, CancellationToken cancellationToken)
     {
         var errorQueue = options.Source;
         await using var connection = await new ConnectionFactory { Uri = options.Broker, ClientProvidedName = "provisioning-cli-replay" }
@@ -27,10 +27,11 @@ internal static class ReplayCommand
         catch (RabbitMQ.Client.Exceptions.OperationInterruptedException ex) when (ex.ShutdownReason?.ReplyCode == 404)
         {
             // The queue is declared the first time something goes there: none yet is the healthy state, not an error.
-            await output.WriteLineAsync($"{errorQueue} does not exist yet: nothing to move.").ConfigureAwait(false);
+            console.Line($"{errorQueue} does not exist yet: nothing to move.");
+            console.JsonLine(new { @event = "summary", queue = errorQueue, exists = false, moved = 0, kept = 0 });
             return 0;
         }
-        await output.WriteLineAsync($"{waiting} message(s) in {errorQueue}{(options.DryRun ? " (dry run: nothing is moved)" : "")}").ConfigureAwait(false);
+        console.Line($"{waiting} message(s) in {errorQueue}{(options.DryRun ? " (dry run: nothing is moved)" : "")}");
 
         int replayed = 0, kept = 0;
         var now = DateTimeOffset.UtcNow;
@@ -46,7 +47,10 @@ internal static class ReplayCommand
             {
                 kept++;
                 if (options.DryRun && options.Matches(letter, now))
-                    await output.WriteLineAsync($"  would replay {line}").ConfigureAwait(false);
+                {
+                    console.Line($"  would replay {line}");
+                    console.JsonLine(Json("would-replay", letter));
+                }
                 continue;
             }
 
@@ -60,14 +64,19 @@ internal static class ReplayCommand
             await channel.BasicPublishAsync("", options.Queue, mandatory: true, properties, message.Body, cancellationToken).ConfigureAwait(false);
             await channel.BasicAckAsync(message.DeliveryTag, multiple: false, cancellationToken).ConfigureAwait(false);
             replayed++;
-            await output.WriteLineAsync($"  replayed {line}").ConfigureAwait(false);
+            console.Line($"  replayed {line}");
+            console.JsonLine(Json(options.GuardDecision ?? "replayed", letter));
             if (options.Rate > 0)
                 await Task.Delay(TimeSpan.FromSeconds(1 / options.Rate), cancellationToken).ConfigureAwait(false);
         }
 
-        await output.WriteLineAsync(options.DryRun
+        console.Line(options.DryRun
             ? $"{kept} looked at; none moved."
-            : $"{replayed} {(options.GuardDecision is { } d ? d + " and" : "")} replayed to {options.Queue}, {kept} left in {errorQueue}.").ConfigureAwait(false);
-        return 0;
+            : $"{replayed} {(options.GuardDecision is { } d ? d + " and" : "")} replayed to {options.Queue}, {kept} left in {errorQueue}.");
+        console.JsonLine(new { @event = "summary", queue = errorQueue, exists = true, moved = replayed, kept });
+        return ExitCodes.Ok;
     }
+
+    static object Json(string action, DeadLetter letter) =>
+        new { @event = action, letter.RequestId, letter.UserId, letter.ErrCode, letter.FaultedAt, letter.Reason };
 }
