@@ -70,7 +70,7 @@ for _ in $(seq 1 150); do [ "$(consumers)" -ge 1 ] 2>/dev/null && break; sleep 0
 
 echo
 cli="src/Provisioning.Cli/$out/provisioning-cli.dll"
-# Exit code 1 only says some outcome was a failure, which the samples include on purpose; 3 is a time-out.
+# Exit code 1 only says some outcome was a failure (or some row invalid), which the samples include on purpose; 3 is a time-out.
 publish() { dotnet "$cli" publish "$1" --timeout 60 || [ $? -eq 1 ]; }
 publish samples/create-members.json
 echo
@@ -80,6 +80,16 @@ echo
 echo "One person's life, published back to back: hired, moved (position, department), leaves (disabled), rehired"
 echo "(enabled); then a delete, refused because deletes are off by default (Lifecycle:AllowDelete):"
 publish samples/lifecycle.json
+echo
+echo "Commands that break WeCom's rules are refused by the CLI, every broken rule named, before anything is published:"
+dotnet "$cli" publish samples/invalid.json || [ $? -eq 2 ]
+echo
+echo "A bulk import from a sheet with WeCom's template headers (姓名, 账号, 手机, 部门, ...): invalid rows reported first,"
+echo "the others synced, a report written; run again, every row already has its outcome:"
+rm -f "$state/members.report.csv"
+import() { dotnet "$cli" import samples/members.csv --report "$state/members.report.csv" --timeout 60 || [ $? -eq 1 ]; }
+import
+import
 
 cat <<TXT
 
@@ -89,5 +99,7 @@ Everything is still running:
   Consumer health       http://127.0.0.1:$consumer_port/health/ready
   Logs                  $state/consumer.log, $state/simulator.log
 Publish more:           dotnet src/Provisioning.Cli/$out/provisioning-cli.dll publish samples/create-members.json
+Import a sheet:         dotnet src/Provisioning.Cli/$out/provisioning-cli.dll import samples/members.csv --report $state/members.report.csv
+Every verb's options:   dotnet src/Provisioning.Cli/$out/provisioning-cli.dll --help
 Stop:                   scripts/quickstart.sh stop
 TXT

@@ -41,7 +41,7 @@ internal static class CliApp
             var first = parse.Errors.FirstOrDefault(e => e.Message.StartsWith("Unrecognized", StringComparison.Ordinal)) ?? parse.Errors[0];
             var message = first.Message.StartsWith("Required command was not provided", StringComparison.Ordinal)
                 ? $"say which: {string.Join(", ", command.Subcommands.Select(c => c.Name))}"
-                : first.Message.TrimEnd('.');
+                : System.Text.RegularExpressions.Regex.Replace(first.Message, @"\s*\n\s*", " ").TrimEnd('.');
             console.Fail($"{(verb.Length > 0 ? verb + ": " : "")}{message}. See 'provisioning-cli {(verb.Length > 0 ? verb + " " : "")}--help'.");
             return ExitCodes.Usage;
         }

@@ -9,7 +9,8 @@ namespace Provisioning.Cli;
 /// </summary>
 internal sealed class CliConsole(TextWriter output, TextWriter error, bool interactive)
 {
-    static readonly JsonSerializerOptions JsonLines = new(JsonSerializerOptions.Web) { WriteIndented = false };
+    // Names and messages stay readable (姓名, not \u59D3\u540D): these lines are read by people as well as by scripts.
+    static readonly JsonSerializerOptions JsonLines = new(JsonSerializerOptions.Web) { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public TextWriter Error { get; } = error;
 

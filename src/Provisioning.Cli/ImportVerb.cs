@@ -133,24 +133,30 @@ internal static class ImportVerb
             Warn = console.Warn,
             Published = _ =>
             {
-                var count = Interlocked.Increment(ref published);
                 publishing?.Increment(1);
-                if (publishing is null && (count % Math.Max(1, rows.Count / 10) == 0 || count == rows.Count))
-                    console.Line($"  published {count}/{rows.Count}");
+                lock (rows)
+                {
+                    var count = ++published;
+                    if (publishing is null && (count % Math.Max(1, rows.Count / 10) == 0 || count == rows.Count))
+                        console.Line($"  published {count}/{rows.Count}");
+                }
             },
             Arrived = (_, outcome) =>
             {
-                var failed = outcome.Succeeded ? failures : Interlocked.Increment(ref failures);
-                var count = Interlocked.Increment(ref heard);
                 arrived(outcome);
-                if (outcomes is not null)
+                lock (rows)
                 {
-                    outcomes.Increment(1);
-                    outcomes.Description = $"Outcomes ({failed} failed)";
-                }
-                else if (count % Math.Max(1, rows.Count / 10) == 0 || count == rows.Count)
-                {
-                    console.Line($"  outcomes {count}/{rows.Count} ({failed} failed)");
+                    var failed = outcome.Succeeded ? failures : ++failures;
+                    var count = ++heard;
+                    if (outcomes is not null)
+                    {
+                        outcomes.Increment(1);
+                        outcomes.Description = $"Outcomes ({failed} failed)";
+                    }
+                    else if (count % Math.Max(1, rows.Count / 10) == 0 || count == rows.Count)
+                    {
+                        console.Line($"  outcomes {count}/{rows.Count} ({failed} failed)");
+                    }
                 }
             },
         };

@@ -22,6 +22,7 @@ internal static class AdminEndpoints
             createCalls = state.CreateCalls(),
             errorAnswers = state.ErrorAnswers(),
             getTokenCalls = state.GetTokenCalls,
+            userCalls = state.UserCalls,
         }));
 
         admin.MapGet("/faults", (SimulatorState state) => Results.Json(state.Faults));

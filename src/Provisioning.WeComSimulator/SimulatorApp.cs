@@ -22,6 +22,13 @@ public static class SimulatorApp
         configure?.Invoke(builder);
 
         var app = builder.Build();
+        // Every user/* call, whatever its answer: how a test tells that a re-run made no new WeCom calls.
+        app.Use((http, next) =>
+        {
+            if (http.Request.Path.StartsWithSegments("/cgi-bin/user", StringComparison.Ordinal))
+                http.RequestServices.GetRequiredService<SimulatorState>().CountUserCall();
+            return next(http);
+        });
         app.MapWeCom();
         app.MapAdmin();
         app.MapGet("/healthz", () => Results.Text("ok"));

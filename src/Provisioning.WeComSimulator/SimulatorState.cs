@@ -22,6 +22,7 @@ public sealed class SimulatorState
     readonly Queue<int> _scriptedErrors = new();
     readonly Dictionary<int, int> _errorAnswers = [];
     int _getTokenCalls;
+    int _userCalls;
 
     public SimulatorState(IOptions<SimulatorOptions> options, TimeProvider time)
     {
@@ -53,6 +54,11 @@ public sealed class SimulatorState
     public FaultSettings Faults { get; set; }
 
     public int GetTokenCalls => Volatile.Read(ref _getTokenCalls);
+
+    /// <summary>Calls to any user/* endpoint (create, get, update, delete, batchdelete, list_id), answered or not.</summary>
+    public int UserCalls => Volatile.Read(ref _userCalls);
+
+    public void CountUserCall() => Interlocked.Increment(ref _userCalls);
 
     public (int ErrCode, string? Token) IssueToken(string? corpId, string? secret)
     {

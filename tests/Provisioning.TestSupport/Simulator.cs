@@ -70,7 +70,7 @@ public sealed class Simulator : IAsyncDisposable
         await _app.DisposeAsync();
     }
 
-    public sealed record Ledger(IReadOnlyList<LedgerMember> Members, Dictionary<string, int> CreateCalls, int GetTokenCalls, Dictionary<int, int> ErrorAnswers)
+    public sealed record Ledger(IReadOnlyList<LedgerMember> Members, Dictionary<string, int> CreateCalls, int GetTokenCalls, Dictionary<int, int> ErrorAnswers, int UserCalls = 0)
     {
         public int CallsFor(string userId) => CreateCalls.GetValueOrDefault(userId.ToLowerInvariant());
     }

@@ -18,6 +18,7 @@ internal sealed class ImportReport : IDisposable
     public sealed record Entry(int Row, string UserId, string RequestId, string Outcome, string Reason, string ErrCode, string Message)
     {
         /// <summary>An outcome event arrived: the row is done, and a resumed import leaves it alone.</summary>
+        [CsvHelper.Configuration.Attributes.Ignore]
         public bool Final => Outcome is not (Invalid or NoOutcome) && Outcome.Length > 0;
     }
 
