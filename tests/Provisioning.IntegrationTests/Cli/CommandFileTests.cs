@@ -67,7 +67,7 @@ public sealed class CommandFileTests
         var exitCode = await CliApp.RunAsync(["publish", file, "--broker", "amqp://guest:guest@127.0.0.1:1/"], output, default);
 
         Assert.Equal(2, exitCode);
-        Assert.Equal("provisioning-cli: item 0 (CreateMember): unknown property 'department': 'department' is WeCom's name, the command's is 'departments'; nothing was published",
+        Assert.Equal($"provisioning-cli: {Path.GetFileName(file)}: item 0 (CreateMember): unknown property 'department': 'department' is WeCom's name, the command's is 'departments'; nothing was published",
             output.ToString().Trim());
         File.Delete(file);
     }
