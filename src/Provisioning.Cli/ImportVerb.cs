@@ -48,11 +48,13 @@ internal static class ImportVerb
 
     static async Task<int> RunAsync(CliConsole console, Settings settings, CancellationToken cancellationToken)
     {
+        var timings = new Timings();
         var table = ImportTable.Read(settings.File, settings.Sheet, ImportColumns.IsKnownHeader);
         var fields = ImportColumns.Resolve(table.Headers, settings.Map, column => table.Rows.All(r => string.IsNullOrWhiteSpace(r.Cells[column])));
         var rows = ImportRows.Build(table, fields, settings.CommandType, settings.CorpId);
         var invalid = rows.Where(r => r.Errors.Count > 0).ToList();
         var valid = rows.Where(r => r.Item is not null).ToList();
+        timings.Validated = timings.Clock.Elapsed;
 
         console.Line($"{settings.File.Name}: {rows.Count} member row(s) under the header on row {table.HeaderRow}, as {settings.CommandType.Name}: {valid.Count} valid, {invalid.Count} invalid.");
         if (invalid.Count > 0)
@@ -87,7 +89,7 @@ internal static class ImportVerb
             foreach (var row in invalid)
                 Record(journal, entries, new ImportReport.Entry(row.Row.Number, row.UserId, row.RequestId.ToString(), ImportReport.Invalid, "Invalid", "", string.Join("; ", row.Errors)));
             var byRequest = toPublish.ToDictionary(r => r.RequestId);
-            var result = await PublishAsync(console, settings, toPublish, outcome =>
+            var result = await PublishAsync(console, settings, toPublish, timings, outcome =>
             {
                 var row = byRequest[outcome.RequestId];
                 Record(journal, entries, new ImportReport.Entry(row.Row.Number, row.UserId, outcome.RequestId.ToString(), outcome.Event, outcome.Reason ?? "",
@@ -103,7 +105,7 @@ internal static class ImportVerb
         }
         lock (entries)
             ImportReport.Rewrite(settings.Report, entries.Values.ToList());
-        return Summarize(console, settings, entries.Values.ToList(), invalid.Count);
+        return Summarize(console, settings, entries.Values.ToList(), invalid.Count, timings);
     }
 
     static void Record(ImportReport journal, Dictionary<int, ImportReport.Entry> entries, ImportReport.Entry entry)
@@ -114,8 +116,8 @@ internal static class ImportVerb
     }
 
     /// <summary>Publishes the rows with a progress bar each for publishing and for outcomes (plain lines when not on a terminal).</summary>
-    static async Task<CommandRun.Result?> PublishAsync(CliConsole console, Settings settings, List<ImportRows.Parsed> rows, Action<CommandOutcome> arrived,
-        CancellationToken cancellationToken)
+    static async Task<CommandRun.Result?> PublishAsync(CliConsole console, Settings settings, List<ImportRows.Parsed> rows, Timings timings,
+        Action<CommandOutcome> arrived, CancellationToken cancellationToken)
     {
         if (rows.Count == 0)
             return null;
@@ -137,6 +139,7 @@ internal static class ImportVerb
                 lock (rows)
                 {
                     var count = ++published;
+                    timings.Published = (count, timings.Clock.Elapsed);
                     if (publishing is null && (count % Math.Max(1, rows.Count / 10) == 0 || count == rows.Count))
                         console.Line($"  published {count}/{rows.Count}");
                 }
@@ -148,6 +151,7 @@ internal static class ImportVerb
                 {
                     var failed = outcome.Succeeded ? failures : ++failures;
                     var count = ++heard;
+                    timings.Heard = (count, timings.Clock.Elapsed);
                     if (outcomes is not null)
                     {
                         outcomes.Increment(1);
@@ -175,19 +179,26 @@ internal static class ImportVerb
             }).ConfigureAwait(false);
     }
 
-    static int Summarize(CliConsole console, Settings settings, List<ImportReport.Entry> entries, int invalid)
+    static int Summarize(CliConsole console, Settings settings, List<ImportReport.Entry> entries, int invalid, Timings timings)
     {
         var groups = entries.GroupBy(e => e.Outcome is ImportReport.Invalid or ImportReport.NoOutcome || e.Reason.Length == 0 ? e.Outcome : $"{e.Outcome} ({e.Reason})")
             .OrderBy(g => g.Key, StringComparer.Ordinal).ToList();
         var failed = entries.Count(e => e.Final && e.Reason.Length > 0);
         var pending = entries.Count(e => e.Outcome == ImportReport.NoOutcome);
-        console.JsonLine(new { @event = "summary", rows = entries.Count, invalid, failed, pending, report = settings.Report, outcomes = groups.ToDictionary(g => g.Key, g => g.Count()) });
+        console.JsonLine(new
+        {
+            @event = "summary", rows = entries.Count, invalid, failed, pending, report = settings.Report, outcomes = groups.ToDictionary(g => g.Key, g => g.Count()),
+            validatedSeconds = Math.Round(timings.Validated.TotalSeconds, 3), published = timings.Published.Count,
+            publishSeconds = Math.Round(timings.SincePublishing(timings.Published.At), 3), heard = timings.Heard.Count,
+            heardSeconds = Math.Round(timings.SincePublishing(timings.Heard.At), 3),
+        });
         if (!console.Json)
         {
             var table = new Table().AddColumns("outcome", "rows");
             foreach (var group in groups)
                 table.AddRow(Markup.Escape(group.Key), group.Count().ToString(CultureInfo.InvariantCulture));
             console.Ansi.Write(table);
+            console.Line(timings.ToString());
             console.Line($"Report: {settings.Report}");
         }
         if (pending > 0 && settings.Wait)
@@ -196,6 +207,26 @@ internal static class ImportVerb
             return ExitCodes.TimedOut;
         }
         return invalid > 0 || failed > 0 ? ExitCodes.SomeFailed : ExitCodes.Ok;
+    }
+
+    /// <summary>How long each stage took, from the start of the run: for the summary, and the import benchmark.</summary>
+    sealed class Timings
+    {
+        public System.Diagnostics.Stopwatch Clock { get; } = System.Diagnostics.Stopwatch.StartNew();
+
+        public TimeSpan Validated { get; set; }
+
+        public (int Count, TimeSpan At) Published { get; set; }
+
+        public (int Count, TimeSpan At) Heard { get; set; }
+
+        /// <summary>Seconds from the end of validation (publishing starts then) to <paramref name="at"/>; 0 when it did not happen.</summary>
+        public double SincePublishing(TimeSpan at) => at > Validated ? (at - Validated).TotalSeconds : 0;
+
+        public override string ToString() =>
+            $"Read and validated in {Validated.TotalSeconds:0.0} s" +
+            (Published.Count > 0 ? $"; published {Published.Count} in {(Published.At - Validated).TotalSeconds:0.0} s ({Published.Count / Math.Max(0.001, (Published.At - Validated).TotalSeconds):0}/s)" : "") +
+            (Heard.Count > 0 ? $"; {Heard.Count} outcome(s) {(Heard.At - Validated).TotalSeconds:0.0} s after the first publish ({Heard.Count / Math.Max(0.001, (Heard.At - Validated).TotalSeconds):0}/s)" : "") + ".";
     }
 
     /// <summary>Outcomes (or commands) a second, as the progress bar's own column.</summary>

@@ -84,11 +84,10 @@ internal sealed class MemberCommandConsumer<TCommand>(
     /// When the command was sent: the envelope's sent time for MassTransit publishers, the AMQP <c>timestamp</c> for plain
     /// JSON (whose MassTransit "sent time" would be read out of an arbitrary message id), else unknown.
     /// </summary>
-    static DateTimeOffset? SentAt(ConsumeContext context)
-    {
-        var sent = context.ReceiveContext.ContentType?.MediaType == "application/json" ? context.ReceiveContext.GetSentTime() : context.SentTime;
-        return sent is { } at ? new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc)) : null;
-    }
+    static DateTimeOffset? SentAt(ConsumeContext context) =>
+        context.ReceiveContext.ContentType?.MediaType == "application/json"
+            ? Messaging.TransportHeader.AmqpTimestamp(context.ReceiveContext)
+            : context.SentTime is { } at ? new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc)) : null;
 
     /// <returns>True when the member was not found yet and the command may be tried again (see the caller); its claim is released.</returns>
     async Task<bool> ClaimAndApplyAsync(ConsumeContext<TCommand> context, CommandKey key, string corpId, IdempotencyKey request, string owner,
@@ -153,15 +152,25 @@ internal sealed class MemberCommandConsumer<TCommand>(
             throw;
         }
 
-        if (outcome is Outcome.Failed { Failure.Reason: Contracts.FailureReasons.NotFound }
-            && timeProvider.GetUtcNow() - sentOrArrived < lifecycle.Value.NotFoundGrace)
+        if (NotThereYet(outcome) && timeProvider.GetUtcNow() - sentOrArrived < lifecycle.Value.NotFoundGrace)
         {
-            await store.TryReleaseAsync(request, owner, attempt - claim.Attempts).ConfigureAwait(false);
+            // Without a send time its place is its arrival, which says nothing about the create it waits for: that create
+            // may arrive just after it (another queue), and must not then wait behind it until the grace runs out.
+            await store.TryReleaseAsync(request, owner, attempt - claim.Attempts, revision.SentAt is null ? ReleaseAs.RetryFromTheBack : ReleaseAs.Retry)
+                .ConfigureAwait(false);
             return true;
         }
         await CompleteAsync(context, request, owner, outcome, revision).ConfigureAwait(false);
         return false;
     }
+
+    /// <summary>
+    /// No member found: an update, disable or enable failed as NotFound, or a delete found it already gone. Either may
+    /// have overtaken the create sent before it (another queue), so both wait for it within the grace; a delete that
+    /// did not would end as "already gone" and the create, arriving after it, as superseded.
+    /// </summary>
+    static bool NotThereYet(Outcome outcome) =>
+        outcome is Outcome.Failed { Failure.Reason: Contracts.FailureReasons.NotFound } or Outcome.Applied { Success: Contracts.MemberDeleted { AlreadyGone: true } };
 
     /// <summary>
     /// The deletion guard, for a disable or delete: true when it dealt with the command (held it for an operator, or

@@ -258,10 +258,12 @@ internal sealed class PostgresIdempotencyStore : IIdempotencyStore, IAsyncDispos
     public async Task ReleaseAsync(IdempotencyKey key, string owner, int extraAttempts, ReleaseAs release, CancellationToken cancellationToken)
     {
         await using var update = await CommandAsync("""
-            UPDATE provisioning_idempotency SET state = @state, owner = NULL, lease_expires_at = @now, attempts = attempts + @extra, updated_at = @now
+            UPDATE provisioning_idempotency SET state = @state, owner = NULL, lease_expires_at = @now, attempts = attempts + @extra, updated_at = @now,
+                member_seq = COALESCE(@place, member_seq)
             WHERE corp_id = @corp AND request_id = @request AND state = 0 AND owner = @owner
             """, key).ConfigureAwait(false);
         update.Parameters.AddWithValue("state", (short)(release == ReleaseAs.SetAside ? 3 : 0));
+        update.Parameters.Add(new NpgsqlParameter<long?>("place", release == ReleaseAs.RetryFromTheBack ? _time.GetUtcNow().UtcTicks : null));
         update.Parameters.AddWithValue("owner", owner);
         update.Parameters.AddWithValue("extra", Math.Max(0, extraAttempts));
         await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);

@@ -6,6 +6,12 @@ public enum ReleaseAs
     /// <summary>To be retried (parked, redelivered): it keeps its place, and its member's later commands wait for it.</summary>
     Retry,
 
+    /// <summary>
+    /// To be retried, but from the back of its member's order (now): a command placed by its arrival (no send time) that
+    /// found no member yet, so that the create that arrives after it can go first instead of waiting behind it.
+    /// </summary>
+    RetryFromTheBack,
+
     /// <summary>Out of the way (its retries are exhausted, or the deletion guard holds it): no longer holds up its member; a replay or release may still claim it.</summary>
     SetAside,
 }

@@ -433,10 +433,12 @@ internal sealed class SqliteIdempotencyStore : IIdempotencyStore, IAsyncDisposab
         WriteAsync(async connection =>
     {
         await using var update = Command(connection, null, """
-            UPDATE idempotency SET state = $state, owner = NULL, lease_expires_at = 0, attempts = attempts + $extra, updated_at = $now
+            UPDATE idempotency SET state = $state, owner = NULL, lease_expires_at = 0, attempts = attempts + $extra, updated_at = $now,
+                member_seq = COALESCE($place, member_seq)
             WHERE corp_id = $corp AND request_id = $request AND state = 0 AND owner = $owner
             """, key);
         update.Parameters.AddWithValue("$state", release == ReleaseAs.SetAside ? SetAside : InProgress);
+        update.Parameters.AddWithValue("$place", release == ReleaseAs.RetryFromTheBack ? _time.GetUtcNow().UtcTicks : DBNull.Value);
         update.Parameters.AddWithValue("$owner", owner);
         update.Parameters.AddWithValue("$extra", Math.Max(0, extraAttempts));
         update.Parameters.AddWithValue("$now", _time.GetUtcNow().ToUnixTimeMilliseconds());

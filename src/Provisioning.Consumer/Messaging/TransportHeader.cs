@@ -9,4 +9,17 @@ internal static class TransportHeader
         context.TransportHeaders.TryGetHeader(name, out var value) && value is not null
             ? value is byte[] bytes ? System.Text.Encoding.UTF8.GetString(bytes) : value.ToString()
             : null;
+
+    /// <summary>
+    /// The AMQP <c>timestamp</c> of a RabbitMQ delivery, or null. AMQP 0-9-1 says seconds, which other languages' clients
+    /// write; some write milliseconds. A value above 10^11 is taken as milliseconds (as seconds it would be the year
+    /// 5138; as milliseconds, 1973). MassTransit's own reading takes every timestamp as milliseconds, which put a
+    /// seconds one in January 1970 and made every grace counted from it run out at once.
+    /// </summary>
+    public static DateTimeOffset? AmqpTimestamp(ReceiveContext context) =>
+        context.TryGetPayload<RabbitMqBasicConsumeContext>(out var rabbit) && rabbit.Properties.IsTimestampPresent()
+            ? rabbit.Properties.Timestamp.UnixTime > 100_000_000_000
+                ? DateTimeOffset.FromUnixTimeMilliseconds(rabbit.Properties.Timestamp.UnixTime)
+                : DateTimeOffset.FromUnixTimeSeconds(rabbit.Properties.Timestamp.UnixTime)
+            : null;
 }

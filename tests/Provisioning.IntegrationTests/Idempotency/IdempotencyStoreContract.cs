@@ -229,6 +229,26 @@ public abstract class IdempotencyStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Release_FromTheBack_LetsAMemberCommandThatArrivedSinceGoFirst()
+    {
+        // An update placed by its arrival found no member; the create arrives a moment later.
+        var update = NewKey();
+        var create = NewKey();
+        await Begin(update, "a", "zhangsan");
+        Time.Advance(TimeSpan.FromMilliseconds(5));
+        Assert.Equal(ClaimStatus.WaitingForMember, (await Begin(create, "b", "zhangsan")).Status);
+        Time.Advance(TimeSpan.FromMilliseconds(5));
+
+        await Store.ReleaseAsync(update, "a", 0, ReleaseAs.RetryFromTheBack, default);
+        Time.Advance(TimeSpan.FromMilliseconds(5));
+
+        Assert.Equal(ClaimStatus.Started, (await Begin(create, "b", "zhangsan")).Status);
+        var behind = await Begin(update, "c", "zhangsan");
+        Assert.Equal(ClaimStatus.WaitingForMember, behind.Status);
+        Assert.Equal((create.RequestId, true), behind.BlockedBy);
+    }
+
+    [Fact]
     public async Task Release_Exhausted_NoLongerHoldsUpTheMemberAndCanBeReplayed()
     {
         var first = NewKey();

@@ -40,10 +40,13 @@ internal sealed class Publisher : IAsyncDisposable
         where T : class => _bus.Publish(command);
 
     /// <summary>A plain JSON body (no MassTransit envelope), as a publisher in another language sends it.</summary>
-    public Task PublishRawAsync(string body, string contentType = "application/json", string exchange = CommandExchange) =>
-        _channel.BasicPublishAsync(exchange, "", mandatory: true,
-            new BasicProperties { ContentType = contentType, Persistent = true, MessageId = Guid.NewGuid().ToString() },
-            Encoding.UTF8.GetBytes(body)).AsTask();
+    public Task PublishRawAsync(string body, string contentType = "application/json", string exchange = CommandExchange, DateTimeOffset? sentAt = null)
+    {
+        var properties = new BasicProperties { ContentType = contentType, Persistent = true, MessageId = Guid.NewGuid().ToString() };
+        if (sentAt is { } at)
+            properties.Timestamp = new AmqpTimestamp(at.ToUnixTimeSeconds());
+        return _channel.BasicPublishAsync(exchange, "", mandatory: true, properties, Encoding.UTF8.GetBytes(body)).AsTask();
+    }
 
     public async ValueTask DisposeAsync()
     {

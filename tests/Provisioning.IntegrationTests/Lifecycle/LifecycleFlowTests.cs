@@ -134,6 +134,25 @@ public sealed class LifecycleFlowTests(LifecycleSystem system) : IClassFixture<L
     }
 
     [Fact]
+    public async Task ADeleteThatOvertakesTheCreateSentBeforeIt_WaitsForItAndDeletesTheMember()
+    {
+        var hire = ProvisioningSystem.NewCommand("overtaken");
+        var delete = Guid.NewGuid();
+        var now = DateTimeOffset.UtcNow;
+
+        // The delete reaches the broker first, though the create was sent two seconds before it (plain JSON, AMQP timestamps).
+        await system.Publisher.PublishRawAsync($$"""{"requestId":"{{delete}}","userId":"{{hire.UserId}}"}""", exchange: "Provisioning.Contracts:DeleteMember", sentAt: now);
+        await system.Publisher.PublishRawAsync($$"""{"requestId":"{{hire.RequestId}}","userId":"{{hire.UserId}}","name":"简","mobile":"{{hire.Mobile}}"}""",
+            sentAt: now.AddSeconds(-2));
+
+        var deleted = await system.Outcomes.For(delete);
+        Assert.Equal(nameof(MemberDeleted), deleted.Type);
+        Assert.False(deleted.As<MemberDeleted>().AlreadyGone);
+        Assert.Equal(nameof(MemberCreated), (await system.Outcomes.For(hire.RequestId)).Type);
+        Assert.Null(await MemberAsync(hire.UserId));
+    }
+
+    [Fact]
     public async Task DeleteThenSync_RecreatesTheMember()
     {
         var hire = ProvisioningSystem.NewCommand("rehire");
@@ -142,12 +161,16 @@ public sealed class LifecycleFlowTests(LifecycleSystem system) : IClassFixture<L
 
         await system.Publisher.PublishAsync(hire);
         await system.Publisher.PublishAsync(delete);
+        // The delete waits for the create even when it overtakes it (another queue).
+        var deleted = await system.Outcomes.For(delete.RequestId);
+        Assert.Equal(nameof(MemberDeleted), deleted.Type);
+        Assert.False(deleted.As<MemberDeleted>().AlreadyGone);
+        // Published only now: sent back to back, the sync could overtake the delete and find the member still there.
         await system.Publisher.PublishAsync(sync);
 
         var synced = await system.Outcomes.For(sync.RequestId);
         Assert.Equal(nameof(MemberSynced), synced.Type);
         Assert.True(synced.As<MemberSynced>().Created);
-        Assert.False((await system.Outcomes.For(delete.RequestId)).As<MemberDeleted>().AlreadyGone);
         Assert.Equal("回归", (await MemberAsync(hire.UserId))!.Body.GetProperty("position").GetString());
     }
 
