@@ -41,6 +41,18 @@ public sealed class ImportMappingTests : IDisposable
     }
 
     [Fact]
+    public void ACsvSavedByExcelOnChineseWindows_InGb18030_IsReadAsWell()
+    {
+        System.Text.Encoding.RegisterProvider(System.Text.CodePagesEncodingProvider.Instance);
+        var path = _files.PathOf("gbk.csv");
+        File.WriteAllBytes(path, System.Text.Encoding.GetEncoding("GB18030").GetBytes("姓名,账号,手机\r\n张三,zhangsan,13800000001\r\n"));
+
+        var row = Assert.Single(Rows(path));
+
+        Assert.Equal(("张三", "zhangsan"), (Sync(row).Name, Sync(row).UserId));
+    }
+
+    [Fact]
     public void EnglishHeaders_AndTheOtherSpellingOfAccount()
     {
         var english = Rows(_files.Write("en.csv", "Name,UserID,Mobile Phone,Department,Gender,Email,biz_mail\nAda,ada,13800000002,5,female,ada@example.com,\n"));

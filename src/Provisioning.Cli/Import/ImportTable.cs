@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using CsvHelper;
 using CsvHelper.Configuration;
 using MiniExcel = MiniExcelLibs.MiniExcel;
@@ -54,7 +55,7 @@ internal sealed record ImportTable(IReadOnlyList<string> Headers, int HeaderRow,
 
     static List<string?[]> ReadCsv(FileInfo file)
     {
-        using var reader = new StreamReader(file.FullName, detectEncodingFromByteOrderMarks: true);
+        using var reader = new StringReader(Decode(File.ReadAllBytes(file.FullName)));
         using var csv = new CsvReader(reader, new CsvConfiguration(CultureInfo.InvariantCulture)
         {
             HasHeaderRecord = false,
@@ -67,6 +68,23 @@ internal sealed record ImportTable(IReadOnlyList<string> Headers, int HeaderRow,
         while (csv.Read())
             rows.Add(csv.Parser.Record ?? []);
         return rows;
+    }
+
+    /// <summary>
+    /// UTF-8 (with or without BOM); failing that GB18030, which is what Excel's plain "CSV" writes on Chinese Windows
+    /// (read as UTF-8 its 姓名 would be mojibake and no header would be found).
+    /// </summary>
+    static string Decode(byte[] bytes)
+    {
+        try
+        {
+            return new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true).GetString(bytes).TrimStart('\uFEFF');
+        }
+        catch (DecoderFallbackException)
+        {
+            Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+            return Encoding.GetEncoding("GB18030").GetString(bytes);
+        }
     }
 
     static List<string?[]> ReadXlsx(FileInfo file, string? sheet)
