@@ -34,7 +34,13 @@ internal sealed class CliConsole(TextWriter output, TextWriter error, bool inter
         if (Json)
             return;
         lock (output)
-            output.WriteLine(text);
+        {
+            // On a terminal through Spectre, so that a line written while a progress bar is drawn lands above it.
+            if (Interactive)
+                Ansi.WriteLine(text);
+            else
+                output.WriteLine(text);
+        }
     }
 
     /// <summary>A JSON object on a line of its own (only with --json).</summary>

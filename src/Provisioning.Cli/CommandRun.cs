@@ -22,6 +22,9 @@ internal sealed class CommandRun
 
     public Action<string> Warn { get; init; } = _ => { };
 
+    /// <summary>Called once the broker was checked and the bus started, just before the first publish.</summary>
+    public Action Starting { get; init; } = () => { };
+
     public Action<MemberCommandFile.Item> Published { get; init; } = _ => { };
 
     public Action<MemberCommandFile.Item, CommandOutcome> Arrived { get; init; } = (_, _) => { };
@@ -53,6 +56,7 @@ internal sealed class CommandRun
                 allDone.TrySetResult();
         }, cancellationToken).ConfigureAwait(false);
 
+        Starting();
         var published = 0;
         try
         {

@@ -133,6 +133,7 @@ internal static class ImportVerb
             Timeout = settings.Timeout,
             TimeoutIsIdle = true,
             Warn = console.Warn,
+            Starting = () => console.Line($"Publishing {rows.Count} command(s) to {BrokerAddress.Safe(settings.Broker)}…"),
             Published = _ =>
             {
                 publishing?.Increment(1);
@@ -165,7 +166,6 @@ internal static class ImportVerb
             },
         };
         var items = rows.Select(r => r.Item!).ToList();
-        console.Line($"Publishing {items.Count} command(s) to {BrokerAddress.Safe(settings.Broker)}…");
         if (!console.Interactive || console.Json)
             return await run.ExecuteAsync(items, cancellationToken).ConfigureAwait(false);
 

@@ -40,6 +40,8 @@ internal static class MemberCommandFile
     /// <exception cref="FormatException">The file is not a JSON array of known commands; the message names the item and the problem.</exception>
     public static IReadOnlyList<Item> Read(string json)
     {
+        if (string.IsNullOrWhiteSpace(json))
+            throw new FormatException("the file is empty; it must hold a JSON array of commands, e.g. [{\"userId\": \"zhangsan\", …}]");
         JsonNode? root;
         try
         {
@@ -47,7 +49,9 @@ internal static class MemberCommandFile
         }
         catch (JsonException ex)
         {
-            throw new FormatException($"the file is not valid JSON ({ex.Message})");
+            // System.Text.Json's message, without its own position suffix: ours says where, counting from 1.
+            var what = ex.Message.Split(" LineNumber:")[0].TrimEnd('.', ' ');
+            throw new FormatException($"the file is not valid JSON: line {ex.LineNumber + 1}, byte {ex.BytePositionInLine + 1}: {what}");
         }
         if (root is not JsonArray array)
             throw new FormatException("the file must hold a JSON array of commands, e.g. [{\"userId\": \"zhangsan\", …}]");

@@ -55,7 +55,6 @@ internal static class PublishVerb
             return ExitCodes.Ok;
         }
 
-        console.Line($"Publishing {items.Count} command(s) from {file.Name} to {BrokerAddress.Safe(broker)}…");
         var outcomesHeader = 0;
         var run = new CommandRun
         {
@@ -63,6 +62,7 @@ internal static class PublishVerb
             Timeout = timeout,
             Wait = wait,
             Warn = console.Warn,
+            Starting = () => console.Line($"Publishing {items.Count} command(s) from {file.Name} to {BrokerAddress.Safe(broker)}…"),
             Published = item =>
             {
                 console.Line($"  → {item.Type.Name,-14} {item.UserId,-20} request {item.RequestId}");

@@ -51,8 +51,8 @@ public sealed class CommandLineTests : IDisposable
 
     public static TheoryData<string, string, string> Files => new()
     {
-        { "malformed JSON", """[{"userId":""", "the file is not valid JSON" },
-        { "empty file", "", "the file is not valid JSON" },
+        { "malformed JSON", """[{"userId":""", "the file is not valid JSON: line 1, byte 12: Expected depth to be zero at the end of the JSON payload" },
+        { "empty file", "", "the file is empty; it must hold a JSON array of commands" },
         { "a null item", "[null]", "item 0: must be a JSON object (a command), not null" },
         { "a request id that is not a GUID", """[{"requestId":"abc","userId":"a","name":"n","mobile":"1"}]""", "item 0 (CreateMember): requestId 'abc' is not a GUID" },
         { "WeCom's field name", """[{"userId":"a","name":"n","mobile":"1","department":[1]}]""", "'department' is WeCom's name, the command's is 'departments'" },
