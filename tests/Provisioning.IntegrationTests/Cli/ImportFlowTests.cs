@@ -144,6 +144,22 @@ public sealed class ImportFlowTests(ProvisioningSystem system) : IClassFixture<P
     }
 
     [Fact]
+    public async Task Replay_BeforeAnythingFailed_SaysThereIsNothingToMove_AndExitsZero()
+    {
+        await using var empty = await TestBroker.CreateAsync(prefix: "noerrors");
+        var (output, error) = (new StringWriter(), new StringWriter());
+
+        var exitCode = await CliApp.RunAsync(["replay", "--all", "--broker", empty.AmqpUri.ToString()], output, error, interactive: false, CancellationToken.None);
+        var json = new StringWriter();
+        await CliApp.RunAsync(["replay", "--json", "--all", "--broker", empty.AmqpUri.ToString()], json, error, interactive: false, CancellationToken.None);
+
+        Assert.Equal(0, exitCode);
+        Assert.Equal("create-member_error does not exist yet: nothing to move.", output.ToString().Trim());
+        Assert.Equal("""{"event":"summary","queue":"create-member_error","exists":false,"moved":0,"kept":0}""", json.ToString().Trim());
+        Assert.Empty(error.ToString());
+    }
+
+    [Fact]
     public async Task AWrongPassword_IsOneLine_WithoutThePassword()
     {
         var uri = new UriBuilder(system.Broker.AmqpUri) { Password = "not-the-password" }.Uri;
