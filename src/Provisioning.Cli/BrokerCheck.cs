@@ -1,3 +1,4 @@
+using Provisioning.Contracts;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Exceptions;
 

@@ -1,10 +1,12 @@
+using Provisioning.Contracts;
+
 namespace Provisioning.Cli;
 
 internal sealed record ReplayOptions
 {
     public required Uri Broker { get; init; }
 
-    public string Queue { get; init; } = "create-member";
+    public string Queue { get; init; } = CommandQueueNames.Queue(typeof(CreateMember));
 
     /// <summary>Where the messages are taken from: the queue's error queue, or (for <c>held</c>) its held queue.</summary>
     public string Source => Queue + SourceSuffix;

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Provisioning.Contracts;
 
 namespace Provisioning.Cli;
 
@@ -6,7 +7,7 @@ namespace Provisioning.Cli;
 internal static class ReplayVerb
 {
     /// <summary>The input queues whose commands the deletion guard can hold.</summary>
-    static readonly string[] GuardedQueues = ["disable-member", "delete-member", "update-member", "sync-member"];
+    static readonly string[] GuardedQueues = [.. new[] { typeof(DisableMember), typeof(DeleteMember), typeof(UpdateMember), typeof(SyncMember) }.Select(CommandQueueNames.Queue)];
 
     /// <summary>The filters both verbs take.</summary>
     sealed record Filters(Option<bool> All, Option<Guid[]> RequestIds, Option<string[]> UserIds, Option<TimeSpan> OlderThan, Option<string> Queue)
@@ -27,7 +28,7 @@ internal static class ReplayVerb
             RequestIds = [.. parse.GetValue(RequestIds) ?? []],
             UserIds = new(parse.GetValue(UserIds) ?? [], StringComparer.OrdinalIgnoreCase),
             OlderThan = parse.GetResult(OlderThan) is null ? null : parse.GetValue(OlderThan),
-            Queue = parse.GetValue(Queue) ?? "create-member",
+            Queue = parse.GetValue(Queue) ?? CommandQueueNames.Queue(typeof(CreateMember)),
         };
 
         /// <summary>A mover must be told what to move: --all, or a filter.</summary>

@@ -11,15 +11,9 @@ namespace Provisioning.Consumer.Messaging;
 /// </summary>
 internal sealed class CommandQueues(IOptions<ConsumerOptions> consumer)
 {
-    readonly Dictionary<Type, string> _inputs = new()
-    {
-        [typeof(CreateMember)] = consumer.Value.QueueName,
-        [typeof(UpdateMember)] = "update-member",
-        [typeof(DisableMember)] = "disable-member",
-        [typeof(EnableMember)] = "enable-member",
-        [typeof(DeleteMember)] = "delete-member",
-        [typeof(SyncMember)] = "sync-member",
-    };
+    // The contracts' default names, but for the create queue, which is configurable.
+    readonly Dictionary<Type, string> _inputs = CommandQueueNames.Defaults.ToDictionary(
+        input => input.Key, input => input.Key == typeof(CreateMember) ? consumer.Value.QueueName : input.Value);
 
     /// <summary>Every input queue.</summary>
     public IReadOnlyCollection<string> Inputs => _inputs.Values;

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Provisioning.Contracts;
 
 namespace Provisioning.Consumer.Messaging;
 
@@ -10,7 +11,7 @@ public sealed class ConsumerOptions
     /// <summary>The input queue, bound to the <c>Provisioning.Contracts:CreateMember</c> exchange.</summary>
     /// <value>The default is create-member.</value>
     [Required(ErrorMessage = "Consumer:QueueName must not be empty.")]
-    public string QueueName { get; set; } = "create-member";
+    public string QueueName { get; set; } = CommandQueueNames.Queue(typeof(CreateMember));
 
     /// <summary>How many commands one instance handles at once (and so how many WeCom calls it has in flight).</summary>
     /// <value>The default is 32.</value>
