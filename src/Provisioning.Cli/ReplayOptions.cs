@@ -1,3 +1,4 @@
+using Provisioning.Broker;
 using Provisioning.Contracts;
 
 namespace Provisioning.Cli;

@@ -1,4 +1,4 @@
-using Provisioning.Contracts;
+using Provisioning.Broker;
 using RabbitMQ.Client;
 
 namespace Provisioning.Cli;
@@ -16,15 +16,9 @@ internal static class ReplayRun
         var errorQueue = options.Source;
         await using var connection = await new ConnectionFactory { Uri = options.Broker, ClientProvidedName = "provisioning-cli-replay" }
             .CreateConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var channel = await connection.CreateChannelAsync(
-            new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true), cancellationToken).ConfigureAwait(false);
-
-        uint waiting;
-        try
-        {
-            waiting = (await channel.QueueDeclarePassiveAsync(errorQueue, cancellationToken).ConfigureAwait(false)).MessageCount;
-        }
-        catch (RabbitMQ.Client.Exceptions.OperationInterruptedException ex) when (ex.ShutdownReason?.ReplyCode == 404)
+        var now = DateTimeOffset.UtcNow;
+        var waiting = await QueueMover.CountAsync(connection, errorQueue, cancellationToken).ConfigureAwait(false);
+        if (waiting is null)
         {
             // The queue is declared the first time something goes there: none yet is the healthy state, not an error.
             console.Line($"{errorQueue} does not exist yet: nothing to move.");
@@ -33,42 +27,22 @@ internal static class ReplayRun
         }
         console.Line($"{waiting} message(s) in {errorQueue}{(options.DryRun ? " (dry run: nothing is moved)" : "")}");
 
-        int replayed = 0, kept = 0;
-        var now = DateTimeOffset.UtcNow;
-        // At most the messages there were at the start: kept ones are still held by this channel, replayed ones gone.
-        for (var i = 0; i < waiting; i++)
+        var result = await QueueMover.PassAsync(connection, errorQueue, options.Queue, options.GuardDecision, letter =>
         {
-            var message = await channel.BasicGetAsync(errorQueue, autoAck: false, cancellationToken).ConfigureAwait(false);
-            if (message is null)
-                break;
-            var letter = DeadLetter.Read(message.BasicProperties, message.Body);
-            var line = $"{letter.UserId ?? "?",-24} request {letter.RequestId?.ToString() ?? "?",-36} errcode {letter.ErrCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-",-6} faulted {letter.FaultedAt:u}";
-            if (!options.Matches(letter, now) || options.DryRun)
+            var matches = options.Matches(letter, now);
+            if (matches && options.DryRun)
             {
-                kept++;
-                if (options.DryRun && options.Matches(letter, now))
-                {
-                    console.Line($"  would replay {line}");
-                    console.JsonLine(Json("would-replay", letter));
-                }
-                continue;
+                console.Line($"  would replay {Line(letter)}");
+                console.JsonLine(Json("would-replay", letter));
             }
-
-            var properties = new BasicProperties(message.BasicProperties)
-            {
-                Headers = message.BasicProperties.Headers?.Where(h => !DeadLetter.IsFailureHeader(h.Key)).ToDictionary(h => h.Key, h => h.Value) ?? [],
-            };
-            if (options.GuardDecision is { } decision)
-                properties.Headers[ProvisioningHeaders.Guard] = decision;
-            // Confirmed (and routed: mandatory) before the original is acknowledged.
-            await channel.BasicPublishAsync("", options.Queue, mandatory: true, properties, message.Body, cancellationToken).ConfigureAwait(false);
-            await channel.BasicAckAsync(message.DeliveryTag, multiple: false, cancellationToken).ConfigureAwait(false);
-            replayed++;
-            console.Line($"  replayed {line}");
+            return matches && !options.DryRun ? QueueMover.Decision.Move : QueueMover.Decision.Keep;
+        }, letter =>
+        {
+            console.Line($"  replayed {Line(letter)}");
             console.JsonLine(Json(options.GuardDecision ?? "replayed", letter));
-            if (options.Rate > 0)
-                await Task.Delay(TimeSpan.FromSeconds(1 / options.Rate), cancellationToken).ConfigureAwait(false);
-        }
+            return Task.CompletedTask;
+        }, options.Rate, int.MaxValue, cancellationToken).ConfigureAwait(false);
+        var (replayed, kept) = result ?? (0, 0);
 
         console.Line(options.DryRun
             ? $"{kept} looked at; none moved."
@@ -76,6 +50,9 @@ internal static class ReplayRun
         console.JsonLine(new { @event = "summary", queue = errorQueue, exists = true, moved = replayed, kept });
         return ExitCodes.Ok;
     }
+
+    static string Line(DeadLetter letter) =>
+        $"{letter.UserId ?? "?",-24} request {letter.RequestId?.ToString() ?? "?",-36} errcode {letter.ErrCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-",-6} faulted {letter.FaultedAt:u}";
 
     static object Json(string action, DeadLetter letter) =>
         new { @event = action, letter.RequestId, letter.UserId, letter.ErrCode, letter.FaultedAt, letter.Reason };

@@ -1,11 +1,14 @@
 using Provisioning.Consumer;
+using Provisioning.Consumer.Operator;
 
 try
 {
     var builder = WebApplication.CreateSlimBuilder(args);
     builder.AddProvisioningConsumer();
+    builder.AddOperatorConsole();
     var app = builder.Build();
     app.MapProvisioningHealth();
+    app.MapOperatorConsole();
     await app.StartAsync().ConfigureAwait(false);
     await app.WaitForShutdownAsync().ConfigureAwait(false);
     await app.DisposeAsync().ConfigureAwait(false);

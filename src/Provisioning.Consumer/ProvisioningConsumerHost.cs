@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging.Console;
 using Provisioning.Consumer.Consumers;
 using Provisioning.Consumer.Idempotency;
 using Provisioning.Consumer.Logging;
+using Provisioning.Consumer.RequestLog;
 using Provisioning.Consumer.Telemetry;
 using Provisioning.Consumer.WeCom;
 
@@ -20,6 +21,7 @@ internal static class ProvisioningConsumerHost
             .AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
         builder.Services.AddWeCom();
         builder.Services.AddIdempotency();
+        builder.Services.AddRequestLog();
         builder.Services.AddMessaging();
         builder.Services.AddTelemetry(builder.Configuration);
         return builder;

@@ -12,6 +12,9 @@ public static class ProvisioningHeaders
     /// <summary>On a command in an error queue: the WeCom errcode of its last failure, when WeCom answered one.</summary>
     public const string ErrCode = "Provisioning-ErrCode";
 
+    /// <summary>On a command an operator put back from an error or held queue (CLI or console): that queue's name.</summary>
+    public const string MovedFrom = "Provisioning-Moved-From";
+
     /// <summary>On a command an operator took out of the deletion guard: <see cref="GuardReleased"/> or <see cref="GuardRejected"/>.</summary>
     public const string Guard = "Provisioning-Guard";
 

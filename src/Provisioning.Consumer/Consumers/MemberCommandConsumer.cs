@@ -30,6 +30,7 @@ internal sealed class MemberCommandConsumer<TCommand>(
     CorpLanes lanes,
     RetryParking parking,
     DeletionGuard guard,
+    RequestLog.RequestLogRecorder requestLog,
     TimeProvider timeProvider) : IConsumer<TCommand>
     where TCommand : class
 {
@@ -57,6 +58,7 @@ internal sealed class MemberCommandConsumer<TCommand>(
         // Its enterprise was paused after this command was routed: back to the lane, unclaimed and unattempted.
         if (availability.IsHeld(corpId))
             throw new CorpPausedException(corpId, "paused", timeProvider.GetUtcNow());
+        requestLog.Received(context, key, corpId, operation.Name);
 
         var request = new IdempotencyKey(corpId, key.RequestId);
         var owner = DeliveryOwner.Of(context);
@@ -71,6 +73,7 @@ internal sealed class MemberCommandConsumer<TCommand>(
         {
             if (timeProvider.GetElapsedTime(started) >= lifecycle.Value.MemberWaitInProcess)
             {
+                requestLog.Waiting(context.ReceiveContext, $"no member {key.UserId} in WeCom yet: waiting for the create sent before it (up to Lifecycle:NotFoundGrace after it was sent)");
                 await parking.DeferAsync(context.ReceiveContext, cancellationToken).ConfigureAwait(false);
                 return;
             }
@@ -106,6 +109,7 @@ internal sealed class MemberCommandConsumer<TCommand>(
                 return false;
             case ClaimStatus.WaitingForMember:
                 // Not this command's turn: an earlier one for the member is parked or still running. Not an attempt.
+                requestLog.Waiting(context.ReceiveContext, $"waiting for an earlier command of member {key.UserId} to end");
                 await parking.DeferAsync(context.ReceiveContext, cancellationToken).ConfigureAwait(false);
                 return false;
             case ClaimStatus.Superseded:
@@ -194,6 +198,7 @@ internal sealed class MemberCommandConsumer<TCommand>(
         // Held: not applied, not failed, out of its member's way; the broker keeps it for the operator.
         await store.TryReleaseAsync(request, owner, 0, ReleaseAs.SetAside).ConfigureAwait(false);
         await parking.HoldForGuardAsync(context.ReceiveContext, context.CancellationToken).ConfigureAwait(false);
+        requestLog.Held(context.ReceiveContext);
         guard.Held(corpId, operation.Name, key.UserId);
         return true;
     }

@@ -38,7 +38,8 @@ internal sealed class MemberCommandConsumerDefinition<TCommand> : ConsumerDefini
             // What the consumer's in-process retries could not heal is parked for a delayed retry (RabbitMQ queues with a
             // TTL), or dead-lettered. Validation failures and business rejections never get here: they are outcomes.
             endpointConfigurator.UseFilter(new ParkingFilter<TCommand>(_services.GetRequiredService<RetryParking>(),
-                _services.GetRequiredService<ProvisioningInstrumentation>(), _services.GetRequiredService<ILogger<RetryParking>>()));
+                _services.GetRequiredService<ProvisioningInstrumentation>(), _services.GetRequiredService<RequestLog.RequestLogRecorder>(),
+                _services.GetRequiredService<ILogger<RetryParking>>()));
         }
 
         // Inside parking: a command waiting for its enterprise's slot is parked or held like any other.

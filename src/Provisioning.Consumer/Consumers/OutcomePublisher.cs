@@ -7,7 +7,8 @@ using Provisioning.Contracts;
 namespace Provisioning.Consumer.Consumers;
 
 /// <summary>Publishes an outcome (first time, replayed, or for a command that exhausted its retries), counts it and logs it.</summary>
-internal sealed class OutcomePublisher(ProvisioningInstrumentation instrumentation, IServiceProvider services, ILogger<OutcomePublisher> logger)
+internal sealed class OutcomePublisher(ProvisioningInstrumentation instrumentation, RequestLog.RequestLogRecorder requestLog, IServiceProvider services,
+    ILogger<OutcomePublisher> logger)
 {
     /// <summary>Publishes an outcome for the first time, through the delivery's outbox, then counts and logs it.</summary>
     public async Task PublishAsync(ConsumeContext context, Outcome outcome, string operation)
@@ -29,13 +30,16 @@ internal sealed class OutcomePublisher(ProvisioningInstrumentation instrumentati
     /// <summary>Publishes the stored outcome again, unchanged but for the replay header; counted and logged as a replay.</summary>
     public async Task ReplayAsync(ConsumeContext context, StoredOutcome stored)
     {
-        await Outcome.FromStored(stored).PublishAsync(context, replay: true, context.CancellationToken).ConfigureAwait(false);
+        var outcome = Outcome.FromStored(stored);
+        await outcome.PublishAsync(context, replay: true, context.CancellationToken).ConfigureAwait(false);
+        requestLog.Duplicate(outcome);
         instrumentation.OutcomeReplayed(stored.MessageType);
         ConsumerLog.OutcomeReplayed(logger, context.MessageId, stored.MessageType);
     }
 
     void Record(Outcome outcome, string operation)
     {
+        requestLog.Ended(outcome, operation);
         switch (outcome)
         {
             case Outcome.Applied { Success: var success }:

@@ -16,6 +16,7 @@ namespace Provisioning.Consumer.Retries;
 internal sealed class ParkingFilter<TCommand>(
     RetryParking parking,
     ProvisioningInstrumentation instrumentation,
+    RequestLog.RequestLogRecorder requestLog,
     ILogger<RetryParking> logger) : IFilter<ConsumeContext>
     where TCommand : class
 {
@@ -34,6 +35,7 @@ internal sealed class ParkingFilter<TCommand>(
             // Handled here, not by a consumer: without this MassTransit would also copy it to _skipped.
             await context.NotifyConsumed(message, Stopwatch.GetElapsedTime(started), nameof(ParkingFilter<TCommand>)).ConfigureAwait(false);
             instrumentation.Parked(tier + 1);
+            requestLog.Parked(context.ReceiveContext, tier + 1, parking.Tiers[tier], ex.Message);
             context.ReceiveContext.TryGetPayload(out CommandKey? key);
             ParkingLog.Parked(logger, key?.UserId ?? "?", key?.RequestId ?? Guid.Empty, CommandQueues.QueueOf(context.ReceiveContext.InputAddress),
                 parking.Tiers[tier], tier + 1, ex.Message);

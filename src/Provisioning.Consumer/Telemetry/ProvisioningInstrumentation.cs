@@ -15,6 +15,7 @@ internal sealed class ProvisioningInstrumentation
     readonly Counter<long> _applied;
     readonly Counter<long> _commandsFailed;
     readonly Counter<long> _held;
+    readonly Counter<long> _logDropped;
 
     public ProvisioningInstrumentation(IMeterFactory meterFactory)
     {
@@ -25,6 +26,7 @@ internal sealed class ProvisioningInstrumentation
         _applied = meter.CreateCounter<long>("provisioning.commands.applied", "{command}", "Commands applied, by operation (create, update, disable, enable, delete, sync).");
         _commandsFailed = meter.CreateCounter<long>("provisioning.commands.failed", "{command}", "Commands that ended in a failure event, by operation and reason.");
         _held = meter.CreateCounter<long>("provisioning.removals.held", "{command}", "Disables and deletes held by the deletion guard, by corp and operation.");
+        _logDropped = meter.CreateCounter<long>("provisioning.request_log.dropped", "{step}", "Steps not written to the request log because too many waited (its store down).");
         _replayed = meter.CreateCounter<long>("provisioning.outcomes.replayed", "{message}", "Duplicates of ended requests answered with the stored outcome.");
     }
 
@@ -35,6 +37,8 @@ internal sealed class ProvisioningInstrumentation
     }
 
     public void RemovalHeld(string corpId, string operation) => _held.Add(1, new("corp_id", corpId), new("operation", operation));
+
+    public void RequestLogDropped() => _logDropped.Add(1);
 
     public void Parked(int tier) => _parked.Add(1, new KeyValuePair<string, object?>("tier", tier));
 

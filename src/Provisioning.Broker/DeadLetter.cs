@@ -4,15 +4,15 @@ using System.Text.Json;
 using Provisioning.Contracts;
 using RabbitMQ.Client;
 
-namespace Provisioning.Cli;
+namespace Provisioning.Broker;
 
 /// <summary>What the replay filters look at in a message of the error queue: its command, its WeCom errcode, its age.</summary>
-internal sealed record DeadLetter(Guid? RequestId, string? UserId, int? ErrCode, DateTimeOffset? FaultedAt, string? Reason)
+public sealed record DeadLetter(Guid? RequestId, string? UserId, int? ErrCode, DateTimeOffset? FaultedAt, string? Reason, string? CorpId = null)
 {
     /// <summary>Headers that belong to the failure, not to the command: dropped when the message goes back.</summary>
     public static bool IsFailureHeader(string name) =>
         name.StartsWith("MT-Fault-", StringComparison.Ordinal) || name.StartsWith("MT-Host-", StringComparison.Ordinal) ||
-        name is "MT-Reason" or "x-death" or ProvisioningHeaders.RetryTier or ProvisioningHeaders.ErrCode;
+        name is "MT-Reason" or "x-death" or ProvisioningHeaders.RetryTier or ProvisioningHeaders.ErrCode or ProvisioningHeaders.MovedFrom;
 
     public static DeadLetter Read(IReadOnlyBasicProperties properties, ReadOnlyMemory<byte> body)
     {
@@ -24,6 +24,7 @@ internal sealed record DeadLetter(Guid? RequestId, string? UserId, int? ErrCode,
 
         Guid? requestId = null;
         string? userId = null;
+        string? corpId = null;
         try
         {
             using var document = JsonDocument.Parse(body);
@@ -35,12 +36,14 @@ internal sealed record DeadLetter(Guid? RequestId, string? UserId, int? ErrCode,
                 requestId = parsed;
             if (Property(command, "userId") is { ValueKind: JsonValueKind.String } user)
                 userId = user.GetString();
+            if (Property(command, "corpId") is { ValueKind: JsonValueKind.String } corp)
+                corpId = corp.GetString();
         }
         catch (JsonException)
         {
             // Unreadable: it can still be replayed (with --all or by age), just not picked by request or userid.
         }
-        return new DeadLetter(requestId, userId, errCode, faultedAt, reason);
+        return new DeadLetter(requestId, userId, errCode, faultedAt, reason, corpId);
     }
 
     static JsonElement? Property(JsonElement element, string name)

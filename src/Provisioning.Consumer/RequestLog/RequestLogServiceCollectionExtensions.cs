@@ -1,0 +1,35 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Provisioning.Consumer.Idempotency;
+
+namespace Provisioning.Consumer.RequestLog;
+
+internal static class RequestLogServiceCollectionExtensions
+{
+    /// <summary>The provisioning log (<c>RequestLog</c> section): its store, its writer and its cleanup.</summary>
+    public static IServiceCollection AddRequestLog(this IServiceCollection services)
+    {
+        services.AddOptions<RequestLogOptions>()
+            .BindConfiguration(RequestLogOptions.SectionName)
+            .Configure<IConfiguration, IOptions<IdempotencyOptions>>((options, configuration, idempotency) =>
+            {
+                options.Provider ??= idempotency.Value.Provider == IdempotencyProvider.Postgres ? IdempotencyProvider.Postgres : IdempotencyProvider.Sqlite;
+                options.ConnectionString ??= configuration.GetConnectionString("RequestLog") ?? configuration.GetConnectionString("Idempotency");
+            })
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<RequestLog>();
+        services.AddSingleton(provider =>
+        {
+            var options = provider.GetRequiredService<IOptions<RequestLogOptions>>().Value;
+            return options.Provider == IdempotencyProvider.Postgres
+                ? RequestLogStore.Postgres(options.ConnectionString!)
+                : RequestLogStore.Sqlite(options.SqlitePath);
+        });
+        services.AddSingleton<RequestLogRecorder>();
+        services.AddHostedService<RequestLogWriter>();
+        services.AddHostedService<RequestLogCleanupService>();
+        return services;
+    }
+}
