@@ -10,7 +10,7 @@ namespace Provisioning.Consumer.RequestLog;
 /// parked retry, a hold by the deletion guard, the outcome (or the dead letter after the last retry), a duplicate
 /// answered from the store. The person's name is kept and their mobile and email only masked.
 /// </summary>
-internal sealed class RequestLogRecorder(RequestLog log, TimeProvider time)
+internal sealed class RequestLogRecorder(RequestLogBuffer log, TimeProvider time)
 {
     /// <summary>What the later steps of a delivery need to know of it, kept as the delivery's payload.</summary>
     sealed record LoggedRequest(Guid RequestId, string CorpId, string UserId, string Operation);

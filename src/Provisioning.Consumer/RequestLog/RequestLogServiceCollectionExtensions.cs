@@ -19,7 +19,7 @@ internal static class RequestLogServiceCollectionExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton<RequestLog>();
+        services.AddSingleton<RequestLogBuffer>();
         services.AddSingleton(provider =>
         {
             var options = provider.GetRequiredService<IOptions<RequestLogOptions>>().Value;

@@ -4,7 +4,7 @@ namespace Provisioning.Consumer.RequestLog;
 /// Writes the queued steps, all that queued up meanwhile in one transaction (up to <see cref="MaxBatch"/>). A failed
 /// write is tried again with the same steps after a growing pause; at shutdown what is queued is written first.
 /// </summary>
-internal sealed partial class RequestLogWriter(RequestLog log, RequestLogStore store, TimeProvider time, ILogger<RequestLogWriter> logger)
+internal sealed partial class RequestLogWriter(RequestLogBuffer log, RequestLogStore store, TimeProvider time, ILogger<RequestLogWriter> logger)
     : BackgroundService
 {
     const int MaxBatch = 500;

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Provisioning.Consumer.Idempotency;
 using Provisioning.Consumer.Messaging;
 using Provisioning.Consumer.Operations;
+using Provisioning.Consumer.RequestLog;
 using Provisioning.Consumer.Retries;
 using Provisioning.Consumer.Telemetry;
 using Provisioning.Consumer.Tests.Idempotency;
@@ -37,6 +38,12 @@ internal static class PipelineHarness
         services.AddSingleton(provider => new FlakyStore(provider.GetRequiredService<SqliteIdempotencyStore>()));
         services.AddSingleton<IIdempotencyStore>(provider => new GuardedIdempotencyStore(provider.GetRequiredService<FlakyStore>()));
         services.AddSingleton<ProvisioningInstrumentation>();
+        // The provisioning log: recorded by the pipeline; its writer runs only where a test starts it (RequestLogRecordingTests).
+        services.AddSingleton(Options.Create(new RequestLogOptions()));
+        services.AddSingleton<RequestLogBuffer>();
+        services.AddSingleton(_ => RequestLogStore.Sqlite(database + "-log.db"));
+        services.AddSingleton<RequestLogRecorder>();
+        services.AddSingleton<RequestLogWriter>();
         services.AddSingleton(Options.Create(new ConsumerOptions { RetryLimit = 2, RetryMinInterval = TimeSpan.Zero, RetryMaxInterval = TimeSpan.Zero }));
         services.AddMassTransitTestHarness(consumers);
         // The harness stops looking for messages once the bus has been idle this long; generous, so that a slow CI

@@ -10,8 +10,8 @@ namespace Provisioning.Consumer.RequestLog;
 /// never depends on it, so when its store is down steps wait in memory, and beyond
 /// <see cref="RequestLogOptions.QueueCapacity"/> the newest are dropped (counted, logged once a minute).
 /// </summary>
-internal sealed partial class RequestLog(IOptions<RequestLogOptions> options, ProvisioningInstrumentation instrumentation, TimeProvider time,
-    ILogger<RequestLog> logger)
+internal sealed partial class RequestLogBuffer(IOptions<RequestLogOptions> options, ProvisioningInstrumentation instrumentation, TimeProvider time,
+    ILogger<RequestLogBuffer> logger)
 {
     readonly Channel<RequestEvent> _steps = Channel.CreateBounded<RequestEvent>(new BoundedChannelOptions(options.Value.QueueCapacity)
     {
