@@ -33,7 +33,8 @@ internal static class ConsolePages
         app.MapPost("/console/login", SignInAsync).AllowAnonymous();
         app.MapPost("/console/logout", async (HttpContext context, IAntiforgery antiforgery) =>
         {
-            await antiforgery.ValidateRequestAsync(context).ConfigureAwait(false);
+            if (!await antiforgery.IsRequestValidAsync(context).ConfigureAwait(false))
+                return FormRefused();
             await context.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme).ConfigureAwait(false);
             return Results.Redirect("/console/login");
         }).AllowAnonymous();
@@ -47,6 +48,11 @@ internal static class ConsolePages
         console.MapGet("/audit", AuditAsync);
         console.MapPost("/act/{action}", ActAsync).RequireAuthorization(OperatorPolicies.Operate);
     }
+
+    /// <summary>A form without its antiforgery token: sent from another site, or from a page older than the session.</summary>
+    static IResult FormRefused() => Results.Text(
+        "Refused: this form did not come from a console page of this session (no valid antiforgery token). Reload the page and try again.",
+        "text/plain; charset=utf-8", statusCode: StatusCodes.Status400BadRequest);
 
     static (string, string?) Tokens(IAntiforgery antiforgery, HttpContext context)
     {
@@ -62,7 +68,8 @@ internal static class ConsolePages
 
     static async Task<IResult> SignInAsync(HttpContext context, IAntiforgery antiforgery, IOptions<OperatorOptions> options, OperatorActions actions)
     {
-        await antiforgery.ValidateRequestAsync(context).ConfigureAwait(false);
+        if (!await antiforgery.IsRequestValidAsync(context).ConfigureAwait(false))
+            return FormRefused();
         var form = await context.Request.ReadFormAsync().ConfigureAwait(false);
         var returnUrl = LocalUrl(form["returnUrl"]);
         if (ApiKeyAuthenticationHandler.Find(options.Value, form["key"].ToString()) is not { } key)
@@ -283,7 +290,8 @@ internal static class ConsolePages
 
     static async Task<IResult> ActAsync(string action, HttpContext context, IAntiforgery antiforgery, OperatorActions actions, CancellationToken cancellationToken)
     {
-        await antiforgery.ValidateRequestAsync(context).ConfigureAwait(false);
+        if (!await antiforgery.IsRequestValidAsync(context).ConfigureAwait(false))
+            return FormRefused();
         if (action is not (OperatorActions.Replay or OperatorActions.Release or OperatorActions.Reject))
             return Results.NotFound();
         var form = await context.Request.ReadFormAsync(cancellationToken).ConfigureAwait(false);

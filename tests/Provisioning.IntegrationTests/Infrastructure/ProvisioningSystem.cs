@@ -24,13 +24,16 @@ public class ProvisioningSystem : IAsyncLifetime
     {
         Broker = await TestBroker.CreateAsync();
         Simulator = await Simulator.StartAsync();
-        Consumer = await ConsumerHost.StartAsync(Broker, Simulator, ConsumerSettings);
+        Consumer = await ConsumerHost.StartAsync(Broker, Simulator, ConsumerSettings, Web);
         Outcomes = await Outcomes.ListenAsync(Broker);
         Publisher = await Publisher.StartAsync(Broker);
     }
 
     /// <summary>Settings on top of the test defaults, for fixtures that need another consumer configuration.</summary>
     protected virtual Dictionary<string, string?>? ConsumerSettings => null;
+
+    /// <summary>Whether the consumer also serves its HTTP API and console (<see cref="ConsumerHost.BaseAddress"/>).</summary>
+    protected virtual bool Web => false;
 
     public async Task DisposeAsync()
     {
