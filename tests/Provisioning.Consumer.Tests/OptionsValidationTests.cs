@@ -19,6 +19,7 @@ public sealed class OptionsValidationTests
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Configuration.AddInMemoryCollection(Valid).AddInMemoryCollection(overrides);
         builder.AddProvisioningConsumer();
+        Consumer.Operator.OperatorServiceCollectionExtensions.AddOperatorConsole(builder);
         using var host = builder.Build();
         var error = await Assert.ThrowsAnyAsync<Exception>(() => host.StartAsync());
         var line = StartupFailure.Describe(error);
@@ -35,6 +36,8 @@ public sealed class OptionsValidationTests
     [InlineData("WeCom:Timeout", "abc", "WeCom:Timeout (environment variable WeCom__Timeout) is 'abc', which is not a duration")]
     [InlineData("Consumer:PrefetchCount", "many", "Consumer:PrefetchCount (environment variable Consumer__PrefetchCount) is 'many', which is not a whole number")]
     [InlineData("Consumer:PrefetchCount", "0", "Consumer:PrefetchCount must be between 1 and 10000.")]
+    [InlineData("Operator:ApiKeys:0:Key", "short", "Operator:ApiKeys:0:Key must be at least 16 characters.")]
+    [InlineData("RequestLog:Retention", "00:00:01", "RequestLog:Retention must be between 1 minute and 10 years.")]
     public async Task Start_InvalidSetting_OneLineNamesTheSettingAndTheRule(string key, string value, string expected)
     {
         var line = await StartupLine(new() { [key] = value });
@@ -82,6 +85,7 @@ public sealed class OptionsValidationTests
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Configuration.AddInMemoryCollection(settings);
         builder.AddProvisioningConsumer();
+        Consumer.Operator.OperatorServiceCollectionExtensions.AddOperatorConsole(builder);
         using var host = builder.Build();
         return await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
     }

@@ -43,7 +43,7 @@ internal sealed class EnterpriseStates(
             var pace = throttle.Pace(corpId);
             return new EnterpriseState(corpId, pause is null, pause?.Cause, pause?.Since, pause?.NextProbeAt,
                 guard.Tripped.TryGetValue(corpId, out var tripped) ? tripped : null,
-                held.Count(h => h.CorpId is null ? corpId == corps.All[0] : h.CorpId == corpId),
+                held.Count(h => h.CorpId == corpId),
                 pace.Limit, pace.InFlight, used.Ended, used.Calls, limits.Value.CallsPerMinute);
         }).ToList();
     }

@@ -18,7 +18,7 @@ public sealed record MoveResult(IReadOnlyList<Guid> Moved, IReadOnlyList<Guid> N
 /// (<c>{input}_held</c>: removals the deletion guard held). Read and moved with the CLI's rules (<see cref="QueueMover"/>):
 /// reading takes nothing away for good, and a move is confirmed by the broker before the original is acknowledged.
 /// </summary>
-internal sealed class OperatorQueues(IOptions<RabbitMqOptions> rabbit, CommandQueues queues) : IAsyncDisposable
+internal sealed class OperatorQueues(IOptions<RabbitMqOptions> rabbit, CommandQueues queues, WeCom.CorpDirectory corps) : IAsyncDisposable
 {
     const int MaxPeek = 500;
     readonly SemaphoreSlim _gate = new(1, 1);
@@ -43,7 +43,8 @@ internal sealed class OperatorQueues(IOptions<RabbitMqOptions> rabbit, CommandQu
         foreach (var input in queues.Inputs.Order(StringComparer.Ordinal))
         {
             var letters = await QueueMover.PeekAsync(connection, input + suffix, MaxPeek, cancellationToken).ConfigureAwait(false);
-            waiting.AddRange(letters.Select(l => new WaitingCommand(input + suffix, input, l.RequestId, l.CorpId, l.UserId, l.ErrCode, l.FaultedAt, l.Reason)));
+            // A command that named no enterprise is for the default one.
+            waiting.AddRange(letters.Select(l => new WaitingCommand(input + suffix, input, l.RequestId, l.CorpId ?? corps.All[0], l.UserId, l.ErrCode, l.FaultedAt, l.Reason)));
         }
         return waiting;
     }
