@@ -19,8 +19,9 @@ internal static class CliApp
         var json = CliOptions.Json();
         var root = new RootCommand("""
             provisioning-cli: publish member commands to the WeCom provisioning service, import members from CSV/XLSX,
-            and move dead letters or held commands back. Exit codes: 0 done; 1 some command failed or some row was invalid;
-            2 wrong command line or input, nothing published; 3 outcomes still missing at --timeout; 4 broker unusable or
+            move dead letters or held commands back, and tell what happened to a request or a person. Exit codes: 0 done;
+            1 some command failed or some row was invalid (status: not found, or failed); 2 wrong command line or input,
+            nothing published; 3 outcomes still missing at --timeout; 4 broker (status: the consumer's API) unusable or
             nothing would receive the commands, nothing published; 130 interrupted.
             """)
         {
@@ -30,6 +31,7 @@ internal static class CliApp
             ImportVerb.Create(console, broker, json),
             ReplayVerb.Replay(console, broker, json),
             ReplayVerb.Held(console, broker, json),
+            StatusVerb.Create(console, json),
         };
 
         var parse = root.Parse(args);

@@ -195,4 +195,48 @@ public sealed class OperatorApiTests(OperatorSystem system) : IClassFixture<Oper
         var audit = await reader.GetFromJsonAsync<List<AuditEntry>>("/api/audit", Json);
         Assert.Contains(audit!, a => a is { Actor: "otto-operator", Role: "operator", Action: "replay" } && a.Target == command.RequestId.ToString() && a.Result == "moved 1 of 1");
     }
+
+    [Fact]
+    public async Task CliStatus_TellsWhatHappenedToARequestAndToAPerson()
+    {
+        var created = ProvisioningSystem.NewCommand("clistatus");
+        await system.Publisher.PublishAsync(created);
+        await LoggedWhen(created.RequestId, RequestStatuses.Succeeded);
+        var taken = ProvisioningSystem.NewCommand("clistatustaken") with { Mobile = created.Mobile };
+        await system.Publisher.PublishAsync(taken);
+        await LoggedWhen(taken.RequestId, RequestStatuses.Failed);
+        var api = system.Consumer.BaseAddress!.ToString();
+
+        async Task<(int Code, string Output)> Status(params string[] args)
+        {
+            var output = new StringWriter();
+            var code = await Provisioning.Cli.CliApp.RunAsync(["status", .. args, "--api", api], output, default);
+            return (code, output.ToString());
+        }
+
+        var noKey = await Status(created.UserId);
+        Environment.SetEnvironmentVariable("PROVISIONING_API_KEY", OperatorSystem.ReaderKey);
+        try
+        {
+            var person = await Status(created.UserId);
+            var failed = await Status(taken.RequestId.ToString());
+            var unknown = await Status(Guid.NewGuid().ToString());
+
+            Assert.Equal(4, noKey.Code);
+            Assert.Contains("PROVISIONING_API_KEY", noKey.Output, StringComparison.Ordinal);
+            Assert.Equal(0, person.Code);
+            Assert.Contains("create  succeeded", person.Output, StringComparison.Ordinal);
+            Assert.Equal(1, failed.Code);
+            Assert.Contains($"create of {taken.UserId} ({taken.Name}) in {ProvisioningSystemCorp}: failed — Conflict (errcode 60104)", failed.Output, StringComparison.Ordinal);
+            Assert.DoesNotContain(taken.Mobile!, failed.Output, StringComparison.Ordinal);
+            Assert.Equal(1, unknown.Code);
+            Assert.Contains("no request", unknown.Output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("PROVISIONING_API_KEY", null);
+        }
+    }
+
+    static string ProvisioningSystemCorp => Simulator.CorpId;
 }
