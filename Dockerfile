@@ -33,7 +33,8 @@ RUN printf '#!/bin/sh\nexec dotnet /app/cli/provisioning-cli.dll "$@"\n' > /usr/
  && mkdir -p /data && chown app /data
 USER app
 # Defaults that work without compose: listen on every interface inside the container (probes come from outside it),
-# and keep the idempotency store in /data, writable by the non-root user (a volume keeps it across restarts).
+# and keep the idempotency store (and beside it the provisioning log and the console's cookie keys) in /data, writable by the non-root
+# user (a volume keeps them across restarts). From outside the container every API or console request needs a key.
 ENV Urls=http://0.0.0.0:8091 \
     Idempotency__SqlitePath=/data/idempotency.db
 VOLUME /data

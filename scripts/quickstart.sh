@@ -60,7 +60,7 @@ echo "Starting the consumer ..."
 # same request ids on every run, and an old store would answer them with the outcomes of a simulator that is gone.
 rm -f "$state"/idempotency.db*
 (cd "src/Provisioning.Consumer/$out" && Urls="http://127.0.0.1:$consumer_port" WeCom__BaseUrl="$simulator" WeCom__CorpId="ww-sim-corp" WeCom__CorpSecret="sim-secret" \
-  Idempotency__SqlitePath="$state/idempotency.db" exec nohup dotnet Provisioning.Consumer.dll >"$state/consumer.log" 2>&1) &
+  Idempotency__SqlitePath="$state/idempotency.db" RequestLog__SqlitePath="$state/provisioning-log.db" Operator__KeysPath="$state/console-keys" exec nohup dotnet Provisioning.Consumer.dll >"$state/consumer.log" 2>&1) &
 echo $! >"$state/consumer.pid"
 consumers() {
   curl -sf -u guest:guest "http://127.0.0.1:15672/api/queues/$vhost_path/create-member" 2>/dev/null | grep -o '"consumers":[0-9]*' | cut -d: -f2
@@ -97,9 +97,11 @@ Everything is still running:
   RabbitMQ management   http://127.0.0.1:15672  (guest / guest), queue create-member
   WeCom simulator       $simulator/admin/ledger  (members created, create calls per userid)
   Consumer health       http://127.0.0.1:$consumer_port/health/ready
+  Operator console      http://127.0.0.1:$consumer_port/console  (every request, its steps and outcome; dead letters; no key needed from this machine)
   Logs                  $state/consumer.log, $state/simulator.log
 Publish more:           dotnet src/Provisioning.Cli/$out/provisioning-cli.dll publish samples/create-members.json
 Import a sheet:         dotnet src/Provisioning.Cli/$out/provisioning-cli.dll import samples/members.csv --report $state/members.report.csv
+What happened to one:   dotnet src/Provisioning.Cli/$out/provisioning-cli.dll status zhaoliu
 Every verb's options:   dotnet src/Provisioning.Cli/$out/provisioning-cli.dll --help
 Stop:                   scripts/quickstart.sh stop
 TXT

@@ -65,6 +65,9 @@ internal static class ScenarioRunner
             ["Idempotency__Provider"] = scenario.Store,
             ["Idempotency__SqlitePath"] = sqlite,
             ["ConnectionStrings__Idempotency"] = database ?? "",
+            // The provisioning log beside the idempotency file (on by default, as shipped; rows below switch it off).
+            ["RequestLog__SqlitePath"] = sqlite + "-log.db",
+            ["Operator__KeysPath"] = sqlite + "-keys",
         };
         if (scenario.RaisedLimits)
             settings["WeCom__Limits__CallsPerMinute"] = "10000000";
@@ -90,7 +93,10 @@ internal static class ScenarioRunner
             await consumers.DisposeAsync();
             if (database is not null)
                 NpgsqlConnection.ClearAllPools();
-            File.Delete(sqlite);
+            foreach (var file in Directory.GetFiles(Path.GetDirectoryName(sqlite)!, Path.GetFileName(sqlite) + "*"))
+                File.Delete(file);
+            if (Directory.Exists(sqlite + "-keys"))
+                Directory.Delete(sqlite + "-keys", recursive: true);
         }
 
         async Task<Result> MeasureAsync()

@@ -47,6 +47,13 @@ public sealed class QuickStartTests
             Assert.All(["MemberCreated", "MemberUpdated", "MemberDisabled", "MemberEnabled"], e => Assert.Matches($@"✔ {e}\s+chenjing\s", output));
             Assert.Matches(@"✘ MemberDeletionFailed chenjing\s+NotAllowed: deleting members is switched off", output);
             Assert.True(File.Exists(Path.Combine(state, "consumer.pid")), "the consumer is left running after the samples");
+            // The console's address is printed, and it answers there with what the samples did (no key from this machine).
+            var console = $"http://127.0.0.1:{environment["CONSUMER_PORT"]}/console";
+            Assert.Contains(console, output, StringComparison.Ordinal);
+            using var http = new HttpClient();
+            var page = await http.GetStringAsync($"{console}?userId=zhaoliu");
+            Assert.Contains("Conflict", page, StringComparison.Ordinal);
+            Assert.Contains("赵六", page, StringComparison.Ordinal);
         }
         finally
         {

@@ -80,6 +80,12 @@ public sealed class ConsumerProcess : IAsyncDisposable
         var environmentWithPort = new Dictionary<string, string> { ["Urls"] = "http://127.0.0.1:0" };
         foreach (var (key, value) in environment)
             environmentWithPort[key] = value;
+        // The provisioning log and the console's keys beside a test's own idempotency file, not shared with other tests.
+        if (environment.TryGetValue("Idempotency__SqlitePath", out var store))
+        {
+            environmentWithPort.TryAdd("RequestLog__SqlitePath", store + "-log.db");
+            environmentWithPort.TryAdd("Operator__KeysPath", store + "-keys");
+        }
         return Launch(Path.Combine(directory, "Provisioning.Consumer.dll"), [], directory, environmentWithPort);
     }
 

@@ -22,8 +22,8 @@ public sealed class OperatorOptions : IValidatableObject
     public bool AllowLocalWithoutKey { get; set; } = true;
 
     /// <summary>Where the keys that protect the console's cookies are kept (shared by replicas behind one address).</summary>
-    /// <value>The default is data/console-keys under the working directory.</value>
-    public string KeysPath { get; set; } = "data/console-keys";
+    /// <value>The default is console-keys in the idempotency file's folder (data/ under the working directory).</value>
+    public string? KeysPath { get; set; }
 
     /// <summary>API keys (<c>X-Api-Key</c> header, <c>Authorization: Bearer</c>, or the console's sign-in), each with a role.</summary>
     public List<ApiKeyOptions> ApiKeys { get; set; } = [];

@@ -16,6 +16,8 @@ internal static class OperatorServiceCollectionExtensions
         var services = builder.Services;
         services.AddOptions<OperatorOptions>()
             .BindConfiguration(OperatorOptions.SectionName)
+            // A key left empty (compose's ${OPERATOR_API_KEY:-} when unset) is no key: nobody signs in with it.
+            .PostConfigure(options => options.ApiKeys.RemoveAll(key => string.IsNullOrEmpty(key.Key)))
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddSingleton<OperatorQueues>();
@@ -25,7 +27,8 @@ internal static class OperatorServiceCollectionExtensions
         // not sign everyone out; replicas behind one address share the folder (or use sticky sessions).
         services.AddDataProtection()
             .SetApplicationName("provisioning-consumer")
-            .PersistKeysToFileSystem(new DirectoryInfo(Path.GetFullPath(builder.Configuration[$"{OperatorOptions.SectionName}:KeysPath"] ?? "data/console-keys")));
+            .PersistKeysToFileSystem(new DirectoryInfo(Path.GetFullPath(builder.Configuration[$"{OperatorOptions.SectionName}:KeysPath"]
+                ?? Path.Combine(Path.GetDirectoryName(builder.Configuration["Idempotency:SqlitePath"] ?? "data/idempotency.db") ?? "", "console-keys"))));
         services.AddAntiforgery(antiforgery =>
         {
             antiforgery.Cookie.Name = ".Provisioning.Antiforgery";
@@ -108,6 +111,14 @@ internal static class OperatorServiceCollectionExtensions
         return ApiKeyAuthenticationHandler.SchemeName;
     }
 
+    static string? Unavailable(Exception ex) => ex switch
+    {
+        RabbitMQ.Client.Exceptions.BrokerUnreachableException or RabbitMQ.Client.Exceptions.OperationInterruptedException
+            or RabbitMQ.Client.Exceptions.AlreadyClosedException => "RabbitMQ",
+        System.Data.Common.DbException or TimeoutException => "the provisioning log's store",
+        _ => null,
+    };
+
     /// <summary>The API and the console, behind authentication, with headers that keep the pages out of frames and scripts out of them.</summary>
     public static WebApplication MapOperatorConsole(this WebApplication app)
     {
@@ -123,6 +134,19 @@ internal static class OperatorServiceCollectionExtensions
             headers.CacheControl = "no-cache, no-store";
             headers.Pragma = "no-cache";
             await next(context).ConfigureAwait(false);
+        });
+        // The broker or the log's store down: a 503 that says which, not a 500 with nothing in it.
+        app.Use(async (context, next) =>
+        {
+            try
+            {
+                await next(context).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (!context.Response.HasStarted && Unavailable(ex) is { } what)
+            {
+                context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+                await context.Response.WriteAsJsonAsync(new ApiError($"{what} is not reachable now: {ex.GetBaseException().Message}")).ConfigureAwait(false);
+            }
         });
         app.UseAuthentication();
         app.UseAuthorization();

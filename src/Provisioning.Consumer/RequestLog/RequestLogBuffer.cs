@@ -19,17 +19,23 @@ internal sealed partial class RequestLogBuffer(IOptions<RequestLogOptions> optio
         FullMode = BoundedChannelFullMode.DropWrite,
     });
     long _lastDropWarning;
+    volatile bool _completed;
 
     public bool Enabled { get; } = options.Value.Enabled;
 
     internal ChannelReader<RequestEvent> Pending => _steps.Reader;
 
     /// <summary>No more steps (the host stops): the writer drains what is queued and ends.</summary>
-    internal void Complete() => _steps.Writer.TryComplete();
+    internal void Complete()
+    {
+        _completed = true;
+        _steps.Writer.TryComplete();
+    }
 
     public void Record(RequestEvent step)
     {
-        if (!Enabled || _steps.Writer.TryWrite(step))
+        // After Complete (the host stops) a late step is not a sign of a store outage: not counted as dropped.
+        if (!Enabled || _steps.Writer.TryWrite(step) || _completed)
             return;
         instrumentation.RequestLogDropped();
         var now = time.GetTimestamp();

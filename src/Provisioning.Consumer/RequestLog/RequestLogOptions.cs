@@ -16,8 +16,8 @@ public sealed class RequestLogOptions : IValidatableObject
     public IdempotencyProvider? Provider { get; set; }
 
     /// <summary>The SQLite file, apart from the idempotency file so that its writes never wait on claims.</summary>
-    /// <value>The default is data/provisioning-log.db under the working directory.</value>
-    public string SqlitePath { get; set; } = "data/provisioning-log.db";
+    /// <value>The default is provisioning-log.db in the idempotency file's folder (data/ under the working directory).</value>
+    public string? SqlitePath { get; set; }
 
     /// <summary>PostgreSQL connection string: <c>ConnectionStrings:RequestLog</c>, else <c>ConnectionStrings:Idempotency</c>.</summary>
     public string? ConnectionString { get; set; }

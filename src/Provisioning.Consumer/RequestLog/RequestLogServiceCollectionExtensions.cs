@@ -15,6 +15,8 @@ internal static class RequestLogServiceCollectionExtensions
             {
                 options.Provider ??= idempotency.Value.Provider == IdempotencyProvider.Postgres ? IdempotencyProvider.Postgres : IdempotencyProvider.Sqlite;
                 options.ConnectionString ??= configuration.GetConnectionString("RequestLog") ?? configuration.GetConnectionString("Idempotency");
+                // Beside the idempotency file: where that is writable (a container's /data volume), so is this.
+                options.SqlitePath ??= Path.Combine(Path.GetDirectoryName(idempotency.Value.SqlitePath) ?? "", "provisioning-log.db");
             })
             .ValidateDataAnnotations()
             .ValidateOnStart();
@@ -25,7 +27,7 @@ internal static class RequestLogServiceCollectionExtensions
             var options = provider.GetRequiredService<IOptions<RequestLogOptions>>().Value;
             return options.Provider == IdempotencyProvider.Postgres
                 ? RequestLogStore.Postgres(options.ConnectionString!)
-                : RequestLogStore.Sqlite(options.SqlitePath);
+                : RequestLogStore.Sqlite(options.SqlitePath!);
         });
         services.AddSingleton<RequestLogRecorder>();
         services.AddHostedService<RequestLogWriter>();

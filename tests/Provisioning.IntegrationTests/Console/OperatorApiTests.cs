@@ -238,5 +238,42 @@ public sealed class OperatorApiTests(OperatorSystem system) : IClassFixture<Oper
         }
     }
 
+    [Fact]
+    public async Task HeldDisables_AreInTheLogAndTheHeldList_AndAnOperatorReleasesOneAndRejectsTheOther()
+    {
+        var staff = new[] { ProvisioningSystem.NewCommand("heldA"), ProvisioningSystem.NewCommand("heldB"), ProvisioningSystem.NewCommand("heldC") };
+        foreach (var member in staff)
+        {
+            await system.Publisher.PublishAsync(member);
+            await system.Outcomes.CreatedFor(member.RequestId);
+        }
+        var leavers = staff.Select(m => new DisableMember { RequestId = Guid.NewGuid(), UserId = m.UserId }).ToList();
+        foreach (var leaver in leavers)
+            await system.Publisher.PublishAsync(leaver);
+        using var reader = system.Client(OperatorSystem.ReaderKey);
+        using var operatorClient = system.Client(OperatorSystem.OperatorKey);
+        List<WaitingCommand> held = [];
+        await Wait.Until(async () =>
+        {
+            held = [.. (await reader.GetFromJsonAsync<List<WaitingCommand>>("/api/held", Json))!.Where(h => leavers.Any(l => l.RequestId == h.RequestId))];
+            return held.Count >= 2;
+        }, TimeSpan.FromSeconds(60), "two disables to be held");
+        foreach (var h in held)
+            await LoggedWhen(h.RequestId!.Value, RequestStatuses.Held);
+        var enterprises = await reader.GetFromJsonAsync<List<EnterpriseState>>("/api/enterprises", Json);
+        Assert.True(Assert.Single(enterprises!).HeldRemovals >= 2);
+
+        var released = await operatorClient.PostAsJsonAsync("/api/held/release", new { requestIds = new[] { held[0].RequestId } });
+        var rejected = await operatorClient.PostAsJsonAsync("/api/held/reject", new { requestIds = new[] { held[1].RequestId } });
+
+        Assert.Equal([held[0].RequestId!.Value], (await released.Content.ReadFromJsonAsync<MoveResult>(Json))!.Moved);
+        Assert.Equal([held[1].RequestId!.Value], (await rejected.Content.ReadFromJsonAsync<MoveResult>(Json))!.Moved);
+        var applied = await LoggedWhen(held[0].RequestId!.Value, RequestStatuses.Succeeded);
+        var refused = await LoggedWhen(held[1].RequestId!.Value, RequestStatuses.Failed);
+        Assert.Contains(applied.Steps, s => s.Kind == RequestEventKinds.Held);
+        Assert.Contains(applied.Steps, s => s.Detail?.Contains("released by an operator", StringComparison.Ordinal) == true);
+        Assert.Equal(FailureReasons.NotAllowed, refused.Request.Reason);
+    }
+
     static string ProvisioningSystemCorp => Simulator.CorpId;
 }

@@ -20,6 +20,9 @@ public sealed class OperatorSystem : ProvisioningSystem
         ["Retry:Delays:1"] = "00:00:01",
         ["WeCom:Timeout"] = "00:00:02",
         ["Operator:AllowLocalWithoutKey"] = "false",
+        // One disable an hour: the second is held for an operator (the held-release test; the other tests only create).
+        ["Lifecycle:DeletionThreshold"] = "1",
+        ["Lifecycle:DeletionWindow"] = "01:00:00",
         ["Operator:ApiKeys:0:Name"] = "rita-reader",
         ["Operator:ApiKeys:0:Key"] = ReaderKey,
         ["Operator:ApiKeys:0:Role"] = "reader",
