@@ -36,15 +36,29 @@ public sealed class LifecycleFlowTests(LifecycleSystem system) : IClassFixture<L
         await system.Publisher.PublishAsync(leave);
         await system.Publisher.PublishAsync(rehire);
 
-        Assert.Equal(nameof(MemberEnabled), (await system.Outcomes.For(rehire.RequestId)).Type);
-        Assert.Equal(nameof(MemberCreated), (await system.Outcomes.For(hire.RequestId)).Type);
-        Assert.Equal(nameof(MemberUpdated), (await system.Outcomes.For(move.RequestId)).Type);
-        Assert.Equal(nameof(MemberDisabled), (await system.Outcomes.For(leave.RequestId)).Type);
-        // Applied in order: occurredAt is when each was applied. Outcomes travel on four queues' channels, so their
+        // The whole event when it is not the one expected: its reason and message say why.
+        async Task<Outcomes.Event> Expect(string type, Guid requestId)
+        {
+            var outcome = await system.Outcomes.For(requestId);
+            Assert.True(outcome.Type == type, $"expected {type}, got {outcome.Type}: {outcome.Message}");
+            return outcome;
+        }
+        await Expect(nameof(MemberEnabled), rehire.RequestId);
+        await Expect(nameof(MemberCreated), hire.RequestId);
+        await Expect(nameof(MemberUpdated), move.RequestId);
+        // The four travel on four queues. The disable is applied unless the enable, sent after it, reached the consumer
+        // and was applied first: then the disable is Superseded ("newer wins" for the member's state), which leaves the
+        // member as the last command sent says. Seen once in a full CI run under load; both are correct, nothing else is.
+        var left = await system.Outcomes.For(leave.RequestId);
+        Assert.True(left.Type == nameof(MemberDisabled) || (left.Type == nameof(MemberDisableFailed) && left.Reason == FailureReasons.Superseded),
+            $"the disable: {left.Type} {left.Message}");
+        // Applied in send order: occurredAt is when each was applied. Outcomes travel on four queues' channels, so their
         // arrival order is not promised (the enable's can overtake the disable's).
-        var order = system.Outcomes.All.Where(e => e.UserId == hire.UserId)
+        var sent = new[] { hire.RequestId, move.RequestId, leave.RequestId, rehire.RequestId };
+        var applied = system.Outcomes.All.Where(e => e.UserId == hire.UserId && !e.Type.EndsWith("Failed", StringComparison.Ordinal))
             .OrderBy(e => e.Message.GetProperty("occurredAt").GetDateTimeOffset()).Select(e => e.RequestId).ToList();
-        Assert.Equal([hire.RequestId, move.RequestId, leave.RequestId, rehire.RequestId], order);
+        Assert.Equal(sent.Where(applied.Contains), applied);
+        Assert.Equal(sent.Length, system.Outcomes.All.Count(e => sent.Contains(e.RequestId)));
         var member = await MemberAsync(hire.UserId);
         Assert.Equal("架构师", member!.Body.GetProperty("position").GetString());
         Assert.Equal(2, member.Body.GetProperty("department")[0].GetInt64());
