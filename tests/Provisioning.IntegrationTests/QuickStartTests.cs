@@ -51,8 +51,9 @@ public sealed class QuickStartTests
             var console = $"http://127.0.0.1:{environment["CONSUMER_PORT"]}/console";
             Assert.Contains(console, output, StringComparison.Ordinal);
             using var http = new HttpClient();
-            var page = await http.GetStringAsync($"{console}?userId=zhaoliu");
-            Assert.Contains("Conflict", page, StringComparison.Ordinal);
+            var page = "";
+            await Wait.Until(async () => (page = await http.GetStringAsync($"{console}?userId=zhaoliu")).Contains("Conflict", StringComparison.Ordinal),
+                TimeSpan.FromSeconds(30), "zhaoliu's conflict on the console");
             Assert.Contains("赵六", page, StringComparison.Ordinal);
         }
         finally

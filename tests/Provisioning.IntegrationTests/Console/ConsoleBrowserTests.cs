@@ -43,6 +43,15 @@ public sealed class ConsoleBrowserTests(OperatorSystem system) : IClassFixture<O
         }
     }
 
+    static Task UntilShown(IPage page, ILocator locator, string what) =>
+        Wait.Until(async () =>
+        {
+            if (await locator.CountAsync() > 0)
+                return true;
+            await page.ReloadAsync();
+            return await locator.CountAsync() > 0;
+        }, TimeSpan.FromSeconds(60), what);
+
     [Fact]
     public async Task AnOperator_FindsAFailedRequestByUserid_ReadsWhy_AndReplaysADeadLetterUntilItSucceeds()
     {
@@ -67,7 +76,9 @@ public sealed class ConsoleBrowserTests(OperatorSystem system) : IClassFixture<O
 
         var context = await _browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1366, Height = 900 } });
         var page = await context.NewPageAsync();
-        page.SetDefaultTimeout(30_000);
+        // Generous for a loaded CI machine; the pages are server-rendered, so what is not there yet needs a reload (below).
+        page.SetDefaultTimeout(60_000);
+        Assertions.SetDefaultExpectTimeout(15_000);
         var console = new Uri(system.Consumer.BaseAddress!, "/console").ToString();
 
         // Signing in: no key, no console.
@@ -83,6 +94,8 @@ public sealed class ConsoleBrowserTests(OperatorSystem system) : IClassFixture<O
         await page.GetByLabel("Userid starts with").FillAsync(taken.UserId);
         await page.GetByRole(AriaRole.Button, new() { Name = "Filter" }).ClickAsync();
         var row = page.Locator("table.requests tbody tr");
+        // The log is written in the background, a moment after the outcome: the page shows it once reloaded.
+        await UntilShown(page, row, "the failed request in the filtered list");
         await Assertions.Expect(row).ToHaveCountAsync(1);
         await Assertions.Expect(row).ToContainTextAsync("failed");
         await Assertions.Expect(row).ToContainTextAsync("Conflict");
@@ -95,6 +108,8 @@ public sealed class ConsoleBrowserTests(OperatorSystem system) : IClassFixture<O
         // The dead letter, replayed from the console, then succeeded.
         await page.GetByRole(AriaRole.Link, new() { Name = "Dead letters & held" }).ClickAsync();
         var letter = page.Locator("tr", new() { HasText = dead.RequestId.ToString() });
+        // The outcome is published just before the message is moved to the error queue.
+        await UntilShown(page, letter, "the dead letter in its table");
         await Assertions.Expect(letter).ToContainTextAsync(dead.UserId);
         await ScreenshotAsync(page, "dead-letters");
         await letter.Locator("input[type=checkbox]").CheckAsync();
