@@ -14,8 +14,10 @@ internal static class ProvisioningConsumerHost
 {
     public static IHostApplicationBuilder AddProvisioningConsumer(this IHostApplicationBuilder builder)
     {
-        // One line per entry, and no stack trace for failures we expect (see OneLineConsoleFormatter).
-        builder.Logging.AddConsole(console => console.FormatterName = OneLineConsoleFormatter.FormatterName)
+        // One line per entry, and no stack trace for failures we expect (see OneLineConsoleFormatter); or, for log
+        // shippers, Logging:Console:FormatterName=json (.NET's JSON formatter: one object a line).
+        var formatter = builder.Configuration["Logging:Console:FormatterName"] is { Length: > 0 } configured ? configured : OneLineConsoleFormatter.FormatterName;
+        builder.Logging.AddConsole(console => console.FormatterName = formatter)
             .AddConsoleFormatter<OneLineConsoleFormatter, ConsoleFormatterOptions>()
             // Program reports a failed start in one line of its own; the host's multi-line report would repeat it.
             .AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
@@ -29,10 +31,13 @@ internal static class ProvisioningConsumerHost
 
     /// <summary>
     /// <c>/health/live</c> (the process runs) and <c>/health/ready</c> (bus connected, every enterprise usable; when not,
-    /// the answer says why). The only HTTP this service serves.
+    /// the answer says why), and <c>/metrics</c> for Prometheus when <c>Telemetry:Prometheus</c> is true. Open to
+    /// anyone who reaches the port, as probes and scrapers expect: they hold no personal data and no secret.
     /// </summary>
     public static WebApplication MapProvisioningHealth(this WebApplication app)
     {
+        if (TelemetryServiceCollectionExtensions.PrometheusEnabled(app.Configuration))
+            app.MapPrometheusScrapingEndpoint();
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions
         {

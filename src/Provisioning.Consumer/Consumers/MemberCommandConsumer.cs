@@ -62,7 +62,7 @@ internal sealed class MemberCommandConsumer<TCommand>(
 
         var request = new IdempotencyKey(corpId, key.RequestId);
         var owner = DeliveryOwner.Of(context);
-        var revision = new MemberRevision(key.Version, SentAt(context), operation.Touches(command));
+        var revision = new MemberRevision(key.Version, TransportHeader.SentAt(context), operation.Touches(command));
 
         // No member yet: the create sent before this command may still be on its way (another queue or replica, a parked
         // retry). Tried again while it waits its turn behind that create, in process for a while, then from the
@@ -82,15 +82,6 @@ internal sealed class MemberCommandConsumer<TCommand>(
     }
 
     static readonly TimeSpan NotFoundPoll = TimeSpan.FromMilliseconds(200);
-
-    /// <summary>
-    /// When the command was sent: the envelope's sent time for MassTransit publishers, the AMQP <c>timestamp</c> for plain
-    /// JSON (whose MassTransit "sent time" would be read out of an arbitrary message id), else unknown.
-    /// </summary>
-    static DateTimeOffset? SentAt(ConsumeContext context) =>
-        context.ReceiveContext.ContentType?.MediaType == "application/json"
-            ? Messaging.TransportHeader.AmqpTimestamp(context.ReceiveContext)
-            : context.SentTime is { } at ? new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc)) : null;
 
     /// <returns>True when the member was not found yet and the command may be tried again (see the caller); its claim is released.</returns>
     async Task<bool> ClaimAndApplyAsync(ConsumeContext<TCommand> context, CommandKey key, string corpId, IdempotencyKey request, string owner,

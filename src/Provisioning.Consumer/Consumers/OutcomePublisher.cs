@@ -15,6 +15,16 @@ internal sealed class OutcomePublisher(ProvisioningInstrumentation instrumentati
     {
         await outcome.PublishAsync(context, replay: false, context.CancellationToken).ConfigureAwait(false);
         Record(outcome, operation);
+        if (Messaging.TransportHeader.SentAt(context) is { } sentAt)
+        {
+            var (corpId, result) = outcome switch
+            {
+                Outcome.Applied { Success: var s } => (s.CorpId, "applied"),
+                Outcome.Failed { Failure: var f } => (f.CorpId, f.Reason),
+                _ => ("", ""),
+            };
+            instrumentation.CommandEnded(operation, corpId, result, DateTimeOffset.UtcNow - sentAt);
+        }
     }
 
     /// <summary>

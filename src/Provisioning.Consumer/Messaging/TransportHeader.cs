@@ -22,4 +22,13 @@ internal static class TransportHeader
                 ? DateTimeOffset.FromUnixTimeMilliseconds(rabbit.Properties.Timestamp.UnixTime)
                 : DateTimeOffset.FromUnixTimeSeconds(rabbit.Properties.Timestamp.UnixTime)
             : null;
+
+    /// <summary>
+    /// When the command was sent: the envelope's sent time for MassTransit publishers, the AMQP <c>timestamp</c> for plain
+    /// JSON (whose MassTransit "sent time" would be read out of an arbitrary message id), else unknown.
+    /// </summary>
+    public static DateTimeOffset? SentAt(ConsumeContext context) =>
+        context.ReceiveContext.ContentType?.MediaType == "application/json"
+            ? AmqpTimestamp(context.ReceiveContext)
+            : context.SentTime is { } at ? new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc)) : null;
 }

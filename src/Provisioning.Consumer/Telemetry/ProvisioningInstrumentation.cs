@@ -16,6 +16,7 @@ internal sealed class ProvisioningInstrumentation
     readonly Counter<long> _commandsFailed;
     readonly Counter<long> _held;
     readonly Counter<long> _logDropped;
+    readonly Histogram<double> _duration;
 
     public ProvisioningInstrumentation(IMeterFactory meterFactory)
     {
@@ -27,6 +28,9 @@ internal sealed class ProvisioningInstrumentation
         _commandsFailed = meter.CreateCounter<long>("provisioning.commands.failed", "{command}", "Commands that ended in a failure event, by operation and reason.");
         _held = meter.CreateCounter<long>("provisioning.removals.held", "{command}", "Disables and deletes held by the deletion guard, by corp and operation.");
         _logDropped = meter.CreateCounter<long>("provisioning.request_log.dropped", "{step}", "Steps not written to the request log because too many waited (its store down).");
+        _duration = meter.CreateHistogram<double>("provisioning.command.duration", "s",
+            "From when a command was sent to its outcome, by operation and result (applied or the failure's reason).",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600] });
         _replayed = meter.CreateCounter<long>("provisioning.outcomes.replayed", "{message}", "Duplicates of ended requests answered with the stored outcome.");
     }
 
@@ -47,6 +51,10 @@ internal sealed class ProvisioningInstrumentation
         _replayed.Add(1, new KeyValuePair<string, object?>("outcome", outcomeType));
         Activity.Current?.SetTag("provisioning.replay", true);
     }
+
+    /// <summary>How long a command took from its send time to its outcome (unknown send time: not recorded).</summary>
+    public void CommandEnded(string operation, string corpId, string result, TimeSpan sinceSent) =>
+        _duration.Record(Math.Max(sinceSent.TotalSeconds, 0), new("operation", operation), new("corp_id", corpId), new("result", result));
 
     public void CommandApplied(string operation, string corpId) => _applied.Add(1, new("operation", operation), new("corp_id", corpId));
 

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
 
@@ -10,8 +11,23 @@ namespace Provisioning.Consumer.WeCom;
 /// its commands stay in the broker and none fails because of it. After a growing delay one call goes through as a
 /// probe; the first answer that is not systemic resumes everyone. State changes are logged once.
 /// </summary>
-internal sealed partial class WeComAvailability(IOptions<WeComLimitsOptions> options, TimeProvider time, ILogger<WeComAvailability> logger)
+internal sealed partial class WeComAvailability
 {
+    readonly IOptions<WeComLimitsOptions> options;
+    readonly TimeProvider time;
+    readonly ILogger<WeComAvailability> logger;
+
+    public WeComAvailability(IOptions<WeComLimitsOptions> options, TimeProvider time, ILogger<WeComAvailability> logger, IMeterFactory? meters = null)
+    {
+        this.options = options;
+        this.time = time;
+        this.logger = logger;
+        // 1 while an enterprise is paused (wrong secret, untrusted IP, WeCom unreachable, …), else 0: for alerts.
+        meters?.Create(Telemetry.ProvisioningInstrumentation.Name).CreateObservableGauge("provisioning.wecom.paused",
+            () => _corps.Select(c => new Measurement<int>(c.Value.Cause is null ? 0 : 1, new KeyValuePair<string, object?>("corp_id", c.Key))),
+            "{enterprise}", "1 while the enterprise is paused (its commands wait in the broker), else 0.");
+    }
+
     // WeCom's messages end in ", hint: [1700000000_12_abc], from ip: 1.2.3.4, more info at https://…", which differ per answer.
     [GeneratedRegex(@"hint: \[[^\]]*\]|from ip: [^,\s]*|more info at \S*")]
     private static partial Regex VolatileParts();
