@@ -8,6 +8,7 @@ scripts/start-rabbitmq.sh || exit 1
 scripts/start-postgres.sh || exit 1
 scripts/install-docker-compose.sh || exit 1
 scripts/install-chromium.sh || exit 1
+scripts/install-python-pika.sh || exit 1
 
 results="TestResults/run-$(date +%Y%m%d-%H%M%S)-$$"
 mkdir -p "$results"
