@@ -7,13 +7,14 @@ using Provisioning.Contracts;
 namespace Provisioning.Consumer.Consumers;
 
 /// <summary>Publishes an outcome (first time, replayed, or for a command that exhausted its retries), counts it and logs it.</summary>
-internal sealed class OutcomePublisher(ProvisioningInstrumentation instrumentation, RequestLog.RequestLogRecorder requestLog, IServiceProvider services,
-    ILogger<OutcomePublisher> logger)
+internal sealed class OutcomePublisher(ProvisioningInstrumentation instrumentation, RequestLog.RequestLogRecorder requestLog, PlainJsonOutcomes plainJson,
+    IServiceProvider services, ILogger<OutcomePublisher> logger)
 {
     /// <summary>Publishes an outcome for the first time, through the delivery's outbox, then counts and logs it.</summary>
     public async Task PublishAsync(ConsumeContext context, Outcome outcome, string operation)
     {
         await outcome.PublishAsync(context, replay: false, context.CancellationToken).ConfigureAwait(false);
+        await plainJson.PublishAsync(outcome, replay: false, context.CancellationToken).ConfigureAwait(false);
         Record(outcome, operation);
         if (Messaging.TransportHeader.SentAt(context) is { } sentAt)
         {
@@ -34,6 +35,7 @@ internal sealed class OutcomePublisher(ProvisioningInstrumentation instrumentati
     public async Task PublishExhaustedAsync(Outcome outcome, string operation, CancellationToken cancellationToken)
     {
         await outcome.PublishAsync(services.GetRequiredService<IBus>(), replay: false, cancellationToken).ConfigureAwait(false);
+        await plainJson.PublishAsync(outcome, replay: false, cancellationToken).ConfigureAwait(false);
         Record(outcome, operation);
     }
 
@@ -42,6 +44,7 @@ internal sealed class OutcomePublisher(ProvisioningInstrumentation instrumentati
     {
         var outcome = Outcome.FromStored(stored);
         await outcome.PublishAsync(context, replay: true, context.CancellationToken).ConfigureAwait(false);
+        await plainJson.PublishAsync(outcome, replay: true, context.CancellationToken).ConfigureAwait(false);
         requestLog.Duplicate(outcome);
         instrumentation.OutcomeReplayed(stored.MessageType);
         ConsumerLog.OutcomeReplayed(logger, context.MessageId, stored.MessageType);

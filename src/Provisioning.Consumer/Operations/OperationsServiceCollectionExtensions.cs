@@ -23,6 +23,8 @@ internal static class OperationsServiceCollectionExtensions
         services.AddScoped<IMemberOperation<SyncMember>, SyncOperation>();
         services.AddSingleton<TransientRetry>();
         services.AddSingleton<OutcomePublisher>();
+        services.AddOptions<Consumers.OutcomeOptions>().BindConfiguration(Consumers.OutcomeOptions.SectionName);
+        services.AddSingleton<Consumers.PlainJsonOutcomes>();
         services.AddSingleton<CommandScreen>();
         services.AddSingleton<DeletionGuard>();
         return services;
