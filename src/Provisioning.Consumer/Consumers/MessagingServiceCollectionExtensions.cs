@@ -22,6 +22,8 @@ internal static class MessagingServiceCollectionExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
 
+        // Read by PlainJsonOutcomes (registered with the operations); unbound (no exchange) where no host configures it.
+        services.AddOptions<OutcomeOptions>().BindConfiguration(OutcomeOptions.SectionName);
         services.AddOptions<RetryOptions>()
             .BindConfiguration(RetryOptions.SectionName)
             .ValidateDataAnnotations()

@@ -23,7 +23,6 @@ internal static class OperationsServiceCollectionExtensions
         services.AddScoped<IMemberOperation<SyncMember>, SyncOperation>();
         services.AddSingleton<TransientRetry>();
         services.AddSingleton<OutcomePublisher>();
-        services.AddOptions<Consumers.OutcomeOptions>().BindConfiguration(Consumers.OutcomeOptions.SectionName);
         services.AddSingleton<Consumers.PlainJsonOutcomes>();
         services.AddSingleton<CommandScreen>();
         services.AddSingleton<DeletionGuard>();
