@@ -70,11 +70,8 @@ internal sealed partial class PlainJsonOutcomes(IOptions<OutcomeOptions> options
     {
         if (_channel is { IsOpen: true })
             return _channel;
-        var settings = rabbit.Value;
-        _connection ??= await new ConnectionFactory { Uri = new Uri(settings.ConnectionString!), ClientProvidedName = "provisioning-consumer-outcomes", AutomaticRecoveryEnabled = true }
-            .CreateConnectionAsync(settings.Nodes().Select(node => new AmqpTcpEndpoint(node.Host, node.Port)).ToList(), cancellationToken).ConfigureAwait(false);
-        _channel = await _connection.CreateChannelAsync(
-            new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true), cancellationToken).ConfigureAwait(false);
+        _connection ??= await BrokerConnection.OpenAsync(rabbit.Value, "provisioning-consumer-outcomes", cancellationToken).ConfigureAwait(false);
+        _channel = await _connection.CreateChannelAsync(BrokerConnection.Confirming, cancellationToken).ConfigureAwait(false);
         await _channel.ExchangeDeclareAsync(options.Value.PlainJsonExchange!, ExchangeType.Topic, durable: true, autoDelete: false,
             cancellationToken: cancellationToken).ConfigureAwait(false);
         return _channel;

@@ -76,10 +76,7 @@ internal sealed class OperatorQueues(IOptions<RabbitMqOptions> rabbit, CommandQu
                 return _connection;
             if (_connection is not null)
                 await _connection.DisposeAsync().ConfigureAwait(false);
-            var options = rabbit.Value;
-            _connection = await new ConnectionFactory { Uri = new Uri(options.ConnectionString!), ClientProvidedName = "provisioning-consumer-console" }
-                .CreateConnectionAsync(options.Nodes().Select(node => new AmqpTcpEndpoint(node.Host, node.Port)).ToList(), cancellationToken)
-                .ConfigureAwait(false);
+            _connection = await BrokerConnection.OpenAsync(rabbit.Value, "provisioning-consumer-console", cancellationToken).ConfigureAwait(false);
             return _connection;
         }
         finally

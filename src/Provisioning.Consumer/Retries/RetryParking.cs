@@ -167,14 +167,8 @@ internal sealed partial class RetryParking(
         if (_channel is { IsOpen: true })
             return _channel;
         var options = rabbit.Value;
-        _connection ??= await new ConnectionFactory
-        {
-            Uri = new Uri(options.ConnectionString!),
-            ClientProvidedName = "provisioning-consumer-retry",
-            AutomaticRecoveryEnabled = true,
-        }.CreateConnectionAsync(options.Nodes().Select(node => new AmqpTcpEndpoint(node.Host, node.Port)).ToList(), cancellationToken).ConfigureAwait(false);
-        _channel = await _connection.CreateChannelAsync(
-            new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true), cancellationToken).ConfigureAwait(false);
+        _connection ??= await BrokerConnection.OpenAsync(options, "provisioning-consumer-retry", cancellationToken).ConfigureAwait(false);
+        _channel = await _connection.CreateChannelAsync(BrokerConnection.Confirming, cancellationToken).ConfigureAwait(false);
 
         foreach (var input in queues.Inputs)
         {
