@@ -44,6 +44,7 @@ internal sealed class MemberCommandConsumer<TCommand>(
         {
             // Not an attempt and not a failure: back to the tail of its lane, which stops consuming while the pause lasts.
             await lanes.HoldAsync(context, paused.CorpId).ConfigureAwait(false);
+            requestLog.Waiting(context.ReceiveContext, $"back in its enterprise's lane until WeCom answers again: {paused.Message}");
         }
     }
 
