@@ -11,8 +11,9 @@ namespace Provisioning.Consumer.Consumers;
 /// <summary>
 /// The one pipeline of every member command: validate → request claim and member order → WeCom call → record →
 /// publish, exactly one outcome per request. Commands for one member run one at a time in the order they first arrived
-/// (a later one waits, in process while the earlier runs, in the member-wait queue while it is parked), and a command
-/// older (by <c>version</c>) than the member's last applied one is not applied (<c>Superseded</c>). The operation (<see cref="IMemberOperation{TCommand}"/>) brings its rules,
+/// (a later one waits, in process while the earlier runs or waits, in the member-wait queue while it is parked), and what
+/// of a command is older than what was applied to the member, aspect by aspect, is not applied (<c>Superseded</c>, or a
+/// warning when the rest of the command is). The operation (<see cref="IMemberOperation{TCommand}"/>) brings its rules,
 /// its call and its outcomes; the rest is here, the same for all. A duplicate of an ended request gets the stored
 /// outcome again; one in progress elsewhere is waited for. Transient failures are retried in process
 /// (<see cref="TransientRetry"/>), then thrown for the endpoint to park (<see cref="ParkingFilter{TCommand}"/>); after the last
@@ -31,6 +32,7 @@ internal sealed class MemberCommandConsumer<TCommand>(
     RetryParking parking,
     DeletionGuard guard,
     RequestLog.RequestLogRecorder requestLog,
+    TurnSignals turns,
     TimeProvider timeProvider) : IConsumer<TCommand>
     where TCommand : class
 {
@@ -64,35 +66,39 @@ internal sealed class MemberCommandConsumer<TCommand>(
         var request = new IdempotencyKey(corpId, key.RequestId);
         var owner = DeliveryOwner.Of(context);
         var revision = new MemberRevision(key.Version, TransportHeader.SentAt(context), operation.Touches(command));
+        var member = TurnSignals.MemberKey(corpId, key.UserId);
 
         // No member yet: the create sent before this command may still be on its way (another queue or replica, a parked
-        // retry). Tried again while it waits its turn behind that create, in process for a while, then from the
-        // member-wait queue, until Lifecycle:NotFoundGrace after it was sent.
+        // retry). It waits, costing WeCom nothing, until a command of the member is applied in this process, for up to
+        // Lifecycle:MemberWaitInProcess; then from the member-wait queue, so WeCom is asked again at most once per
+        // Lifecycle:MemberWaitDelay while nothing here can tell; until Lifecycle:NotFoundGrace after it was sent.
         var started = timeProvider.GetTimestamp();
         var sentOrArrived = revision.SentAt ?? timeProvider.GetUtcNow();
-        while (await ClaimAndApplyAsync(context, key, corpId, request, owner, revision, sentOrArrived).ConfigureAwait(false))
+        while (true)
         {
-            if (timeProvider.GetElapsedTime(started) >= lifecycle.Value.MemberWaitInProcess)
-            {
-                requestLog.Waiting(context.ReceiveContext, $"no member {key.UserId} in WeCom yet: waiting for the create sent before it (up to Lifecycle:NotFoundGrace after it was sent)");
-                await parking.DeferAsync(context.ReceiveContext, cancellationToken).ConfigureAwait(false);
+            var applied = turns.NextApplied(member);
+            if (!await ClaimAndApplyAsync(context, key, corpId, request, owner, revision, sentOrArrived).ConfigureAwait(false))
                 return;
-            }
-            await Task.Delay(NotFoundPoll, timeProvider, cancellationToken).ConfigureAwait(false);
+            if (await applied.WaitAsync(lifecycle.Value.MemberWaitInProcess - timeProvider.GetElapsedTime(started), timeProvider, cancellationToken).ConfigureAwait(false))
+                continue;
+            await store.TryReleaseAsync(request, owner, 0).ConfigureAwait(false);
+            turns.Ended(member);
+            requestLog.Waiting(context.ReceiveContext, $"no member {key.UserId} in WeCom yet: waiting for the create sent before it (up to Lifecycle:NotFoundGrace after it was sent)");
+            await parking.DeferAsync(context.ReceiveContext, cancellationToken).ConfigureAwait(false);
+            return;
         }
     }
 
-    static readonly TimeSpan NotFoundPoll = TimeSpan.FromMilliseconds(200);
-
-    /// <returns>True when the member was not found yet and the command may be tried again (see the caller); its claim is released.</returns>
+    /// <returns>True when the member was not found yet and the command may be tried again (see the caller); its request is marked waiting.</returns>
     async Task<bool> ClaimAndApplyAsync(ConsumeContext<TCommand> context, CommandKey key, string corpId, IdempotencyKey request, string owner,
         MemberRevision revision, DateTimeOffset sentOrArrived)
     {
         var command = context.Message;
         var cancellationToken = context.CancellationToken;
+        var member = TurnSignals.MemberKey(corpId, key.UserId);
         var claim = await retry.Pipeline.ExecuteAsync(
             async token => await store.ClaimAsync(request, key.UserId, revision, owner, idempotency.Value.LeaseDuration,
-                lifecycle.Value.MemberWaitInProcess, timeProvider, token).ConfigureAwait(false),
+                lifecycle.Value.MemberWaitInProcess, turns, timeProvider, token).ConfigureAwait(false),
             cancellationToken).ConfigureAwait(false);
         switch (claim.Status)
         {
@@ -101,16 +107,27 @@ internal sealed class MemberCommandConsumer<TCommand>(
                 return false;
             case ClaimStatus.WaitingForMember:
                 // Not this command's turn: an earlier one for the member is parked or still running. Not an attempt.
+                await store.TryReleaseAsync(request, owner, 0).ConfigureAwait(false);
                 requestLog.Waiting(context.ReceiveContext, $"waiting for an earlier command of member {key.UserId} to end");
                 await parking.DeferAsync(context.ReceiveContext, cancellationToken).ConfigureAwait(false);
                 return false;
-            case ClaimStatus.Superseded:
-                var newer = key.Version is { } version
-                    ? $"version {version} is older than version {claim.Applied!.Version} already applied to member {key.UserId}"
-                    : $"it was sent at {revision.SentAt:O}, before a command already applied to member {key.UserId} (sent at {claim.Applied!.SentAtFor(revision):O})";
+        }
+
+        // Newer wins, aspect by aspect: what is older than what was applied is not applied; the rest is, when it can be apart.
+        var notes = (IReadOnlyList<string>)[];
+        if (claim.StaleAspects(revision) is var stale && stale != MemberAspects.None)
+        {
+            var why = string.Join("; ", Aspects(stale).Select(aspect => claim.Applied!.Explain(revision, aspect, key.UserId)));
+            var fresh = revision.Aspects & ~stale;
+            if (fresh == MemberAspects.None || operation.Narrow(command, fresh) is not { } narrowed)
+            {
                 await CompleteAsync(context, request, owner, new OutcomeFactory(operation.NewFailure, key, corpId, claim.Attempts - 1, timeProvider.GetUtcNow())
-                    .Failed(Contracts.FailureReasons.Superseded, $"not applied: {newer}"), revision).ConfigureAwait(false);
+                    .Failed(Contracts.FailureReasons.Superseded, $"not applied: {why}"), revision with { Aspects = MemberAspects.None }).ConfigureAwait(false);
                 return false;
+            }
+            command = narrowed;
+            revision = revision with { Aspects = fresh };
+            notes = [$"{(stale == MemberAspects.State ? "enable" : "the profile fields")} not applied: {why}"];
         }
 
         if (operation.Removes(command) && await GuardedAsync(context, request, owner, claim, key, corpId, revision).ConfigureAwait(false))
@@ -123,7 +140,7 @@ internal sealed class MemberCommandConsumer<TCommand>(
         {
             outcome = await retry.Pipeline.ExecuteAsync(async token =>
             {
-                var factory = new OutcomeFactory(operation.NewFailure, key, corpId, ++attempt, timeProvider.GetUtcNow());
+                var factory = new OutcomeFactory(operation.NewFailure, key, corpId, ++attempt, timeProvider.GetUtcNow(), notes);
                 return await operation.ApplyAsync(corpId, command, factory, token).ConfigureAwait(false);
             }, cancellationToken).ConfigureAwait(false);
         }
@@ -133,6 +150,7 @@ internal sealed class MemberCommandConsumer<TCommand>(
             // If the store is down too, the lease simply runs out.
             var last = RetryParking.TierOf(context.ReceiveContext) >= parking.Tiers.Count;
             await store.TryReleaseAsync(request, owner, attempt - claim.Attempts, last ? ReleaseAs.SetAside : ReleaseAs.Retry).ConfigureAwait(false);
+            turns.Ended(member);
             if (last)
             {
                 // The last tier failed too: the publisher is told now, and the command goes on to the error queue.
@@ -145,20 +163,26 @@ internal sealed class MemberCommandConsumer<TCommand>(
         catch
         {
             await store.TryReleaseAsync(request, owner, attempt - claim.Attempts).ConfigureAwait(false);
+            turns.Ended(member);
             throw;
         }
 
         if (NotThereYet(outcome) && timeProvider.GetUtcNow() - sentOrArrived < lifecycle.Value.NotFoundGrace)
         {
+            // Waiting in process under its lease: the member's later commands wait behind it in process, not in a queue.
             // Without a send time its place is its arrival, which says nothing about the create it waits for: that create
             // may arrive just after it (another queue), and must not then wait behind it until the grace runs out.
-            await store.TryReleaseAsync(request, owner, attempt - claim.Attempts, revision.SentAt is null ? ReleaseAs.RetryFromTheBack : ReleaseAs.Retry)
-                .ConfigureAwait(false);
+            await store.TryReleaseAsync(request, owner, attempt - claim.Attempts, revision.SentAt is null ? ReleaseAs.WaitFromTheBack : ReleaseAs.Wait,
+                idempotency.Value.LeaseDuration).ConfigureAwait(false);
+            turns.Ended(member);
             return true;
         }
         await CompleteAsync(context, request, owner, outcome, revision).ConfigureAwait(false);
         return false;
     }
+
+    static IEnumerable<MemberAspects> Aspects(MemberAspects aspects) =>
+        new[] { MemberAspects.State, MemberAspects.Profile }.Where(aspect => aspects.HasFlag(aspect));
 
     /// <summary>
     /// No member found: an update, disable or enable failed as NotFound, or a delete found it already gone. Either may
@@ -189,6 +213,7 @@ internal sealed class MemberCommandConsumer<TCommand>(
             return false;
         // Held: not applied, not failed, out of its member's way; the broker keeps it for the operator.
         await store.TryReleaseAsync(request, owner, 0, ReleaseAs.SetAside).ConfigureAwait(false);
+        turns.Ended(TurnSignals.MemberKey(corpId, key.UserId));
         await parking.HoldForGuardAsync(context.ReceiveContext, context.CancellationToken).ConfigureAwait(false);
         requestLog.Held(context.ReceiveContext);
         guard.Held(corpId, operation.Name, key.UserId);
@@ -205,6 +230,11 @@ internal sealed class MemberCommandConsumer<TCommand>(
         await retry.Pipeline.ExecuteAsync(
             async token => await store.CompleteAsync(request, owner, outcome.Succeeded, stored, revision, token).ConfigureAwait(false),
             context.CancellationToken).ConfigureAwait(false);
+        var member = TurnSignals.MemberKey(request.CorpId, context.ReceiveContext.GetPayload<CommandKey>().UserId);
+        if (outcome.Succeeded)
+            turns.Applied(member);
+        else
+            turns.Ended(member);
         await outcomes.PublishAsync(context, outcome, operation.Name).ConfigureAwait(false);
     }
 }

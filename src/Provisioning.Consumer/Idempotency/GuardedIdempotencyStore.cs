@@ -14,8 +14,8 @@ internal sealed class GuardedIdempotencyStore(IIdempotencyStore inner) : IIdempo
     public Task<bool> CompleteAsync(IdempotencyKey key, string owner, bool succeeded, StoredOutcome outcome, MemberRevision? applied, CancellationToken cancellationToken) =>
         Guard("complete", () => inner.CompleteAsync(key, owner, succeeded, outcome, applied, cancellationToken), cancellationToken);
 
-    public Task ReleaseAsync(IdempotencyKey key, string owner, int extraAttempts, ReleaseAs release, CancellationToken cancellationToken) =>
-        Guard("release", async () => { await inner.ReleaseAsync(key, owner, extraAttempts, release, cancellationToken).ConfigureAwait(false); return true; }, cancellationToken);
+    public Task ReleaseAsync(IdempotencyKey key, string owner, int extraAttempts, ReleaseAs release, TimeSpan waitLease, CancellationToken cancellationToken) =>
+        Guard("release", async () => { await inner.ReleaseAsync(key, owner, extraAttempts, release, waitLease, cancellationToken).ConfigureAwait(false); return true; }, cancellationToken);
 
     public Task<bool> TryAdmitRemovalAsync(IdempotencyKey key, int threshold, TimeSpan window, bool force, CancellationToken cancellationToken) =>
         Guard("admit removal", () => inner.TryAdmitRemovalAsync(key, threshold, window, force, cancellationToken), cancellationToken);

@@ -5,30 +5,32 @@ namespace Provisioning.Consumer.Idempotency;
 /// outcome that was published. Shared by every consumer instance that must not create a member twice. It also keeps
 /// each member's order (corp id, userid ignoring case): every request is numbered when it first arrives, and runs only
 /// once every earlier request of its member has ended, so two commands for one member never run at once, in one process
-/// or across replicas; and the member's last applied version, which older versioned commands may not overwrite.
+/// or across replicas; and, per aspect of the member (state, profile), the highest version and latest send time applied.
 /// </summary>
 public interface IIdempotencyStore
 {
     /// <summary>
     /// Claims the request for <paramref name="owner"/> for <paramref name="lease"/>: new requests, the owner's own
-    /// retries and requests whose owner's lease expired are <see cref="ClaimStatus.Started"/>, unless an earlier request
-    /// of the same member has not ended (<see cref="ClaimStatus.WaitingForMember"/>, no lease kept) or the member's last
-    /// applied revision is newer than <paramref name="revision"/> (<see cref="ClaimStatus.Superseded"/>, lease kept).
+    /// retries and requests whose owner's lease expired are <see cref="ClaimStatus.Started"/> (with what was applied to the
+    /// member last), unless an earlier request of the same member has not ended (<see cref="ClaimStatus.WaitingForMember"/>:
+    /// the request is marked waiting under the lease, no attempt counted).
     /// </summary>
     Task<IdempotencyClaim> TryBeginAsync(IdempotencyKey key, string userId, MemberRevision revision, string owner, TimeSpan lease, CancellationToken cancellationToken);
 
     /// <summary>
     /// Records the outcome; from now on the request is <see cref="ClaimStatus.Completed"/>. Only the owner may complete.
-    /// A success with an <paramref name="applied"/> revision makes it the member's last applied one (never an older one).
+    /// A success with an <paramref name="applied"/> revision raises the member's applied version and send time of each
+    /// aspect it sets (never lowers them).
     /// </summary>
     Task<bool> CompleteAsync(IdempotencyKey key, string owner, bool succeeded, StoredOutcome outcome, MemberRevision? applied, CancellationToken cancellationToken);
 
     /// <summary>
     /// Ends the owner's lease early (its delivery failed and will be retried), so the next one need not wait for it.
     /// <paramref name="extraAttempts"/> adds the delivery's in-process retries to the request's attempt count;
-    /// <paramref name="release"/> says what the request is from now on.
+    /// <paramref name="release"/> says what the request is from now on; <paramref name="waitLease"/> is how long a
+    /// <see cref="ReleaseAs.Wait"/> keeps it.
     /// </summary>
-    Task ReleaseAsync(IdempotencyKey key, string owner, int extraAttempts, ReleaseAs release, CancellationToken cancellationToken);
+    Task ReleaseAsync(IdempotencyKey key, string owner, int extraAttempts, ReleaseAs release, TimeSpan waitLease, CancellationToken cancellationToken);
 
     /// <summary>
     /// The deletion guard's count, per enterprise over every replica: admits the removal (a disable or delete) of

@@ -16,8 +16,8 @@ public enum MemberAspects
 /// <summary>
 /// How new a command is for its member: the publisher's <paramref name="Version"/> when it gave one, else the time it was
 /// sent (<paramref name="SentAt"/>: MassTransit's sent time, or the AMQP timestamp of a plain-JSON message), for the
-/// <paramref name="Aspects"/> it sets. A command older than one applied to its member is not applied: by version, or
-/// by send time among commands that set the same aspect (a newer disable does not void an older change of position).
+/// <paramref name="Aspects"/> it sets. Each aspect is judged on its own (<see cref="AppliedRevision.StaleAspects"/>):
+/// a newer disable does not void an older change of position.
 /// </summary>
 public sealed record MemberRevision(long? Version, DateTimeOffset? SentAt, MemberAspects Aspects = MemberAspects.State | MemberAspects.Profile)
 {
@@ -27,16 +27,36 @@ public sealed record MemberRevision(long? Version, DateTimeOffset? SentAt, Membe
     public long Place(TimeProvider time) => (SentAt ?? time.GetUtcNow()).UtcTicks;
 }
 
-/// <summary>A member's revisions applied last: its version, and the send time of the last command applied per aspect.</summary>
-public sealed record AppliedRevision(long? Version, DateTimeOffset? StateSentAt, DateTimeOffset? ProfileSentAt)
+/// <summary>
+/// What was applied to a member last, per aspect: the highest version and the latest send time of the commands applied
+/// that set it (each kept apart: a disable's version says nothing about the profile).
+/// </summary>
+public sealed record AppliedRevision(long? StateVersion, long? ProfileVersion, DateTimeOffset? StateSentAt, DateTimeOffset? ProfileSentAt)
 {
-    /// <summary>Whether <paramref name="command"/> is older than what was applied: by version when it has one, else by send time per aspect.</summary>
-    public bool IsNewerThan(MemberRevision command) => command.Version is { } version
-        ? Version > version
-        : command.SentAt is { } sentAt &&
-          ((command.Aspects.HasFlag(MemberAspects.State) && StateSentAt > sentAt) || (command.Aspects.HasFlag(MemberAspects.Profile) && ProfileSentAt > sentAt));
+    /// <summary>
+    /// The aspects of <paramref name="command"/> that are older than what was applied: by version when the command has
+    /// one (against that aspect's version), else by send time (against that aspect's send time).
+    /// </summary>
+    public MemberAspects StaleAspects(MemberRevision command)
+    {
+        var stale = MemberAspects.None;
+        if (command.Aspects.HasFlag(MemberAspects.State) && IsOlder(command, StateVersion, StateSentAt))
+            stale |= MemberAspects.State;
+        if (command.Aspects.HasFlag(MemberAspects.Profile) && IsOlder(command, ProfileVersion, ProfileSentAt))
+            stale |= MemberAspects.Profile;
+        return stale;
+    }
 
-    /// <summary>The newest send time among the aspects <paramref name="command"/> sets, for the outcome's explanation.</summary>
-    public DateTimeOffset? SentAtFor(MemberRevision command) =>
-        new[] { command.Aspects.HasFlag(MemberAspects.State) ? StateSentAt : null, command.Aspects.HasFlag(MemberAspects.Profile) ? ProfileSentAt : null }.Max();
+    static bool IsOlder(MemberRevision command, long? appliedVersion, DateTimeOffset? appliedSentAt) => command.Version is { } version
+        ? appliedVersion > version
+        : command.SentAt is { } sentAt && appliedSentAt > sentAt;
+
+    /// <summary>Why <paramref name="aspect"/> of <paramref name="command"/> is older, in words, for the outcome.</summary>
+    public string Explain(MemberRevision command, MemberAspects aspect, string userId)
+    {
+        var what = aspect == MemberAspects.State ? "state (exists, enabled)" : "profile";
+        return command.Version is { } version
+            ? $"version {version} is older than version {(aspect == MemberAspects.State ? StateVersion : ProfileVersion)} already applied to the {what} of member {userId}"
+            : $"it was sent at {command.SentAt:O}, before a command already applied to the {what} of member {userId} (sent at {(aspect == MemberAspects.State ? StateSentAt : ProfileSentAt):O})";
+    }
 }

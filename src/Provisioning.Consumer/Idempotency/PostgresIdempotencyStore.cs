@@ -11,6 +11,9 @@ namespace Provisioning.Consumer.Idempotency;
 internal sealed class PostgresIdempotencyStore : IIdempotencyStore, IAsyncDisposable
 {
     const short InProgress = 0;
+    const short SetAside = 3;
+    // Unfinished, its delivery alive and waiting in process for its turn (or its member) under its lease; see SqliteIdempotencyStore.
+    const short Waiting = 4;
 
     readonly NpgsqlDataSource _dataSource;
     readonly TimeProvider _time;
@@ -62,7 +65,8 @@ internal sealed class PostgresIdempotencyStore : IIdempotencyStore, IAsyncDispos
             CREATE INDEX IF NOT EXISTS provisioning_idempotency_ended ON provisioning_idempotency (updated_at) WHERE state <> 0;
             ALTER TABLE provisioning_idempotency ADD COLUMN IF NOT EXISTS member text;
             ALTER TABLE provisioning_idempotency ADD COLUMN IF NOT EXISTS member_seq bigint;
-            CREATE INDEX IF NOT EXISTS provisioning_idempotency_member ON provisioning_idempotency (corp_id, member, member_seq) WHERE state = 0;
+            CREATE INDEX IF NOT EXISTS provisioning_idempotency_unfinished ON provisioning_idempotency (corp_id, member, member_seq) WHERE state IN (0, 4);
+            DROP INDEX IF EXISTS provisioning_idempotency_member;
             CREATE TABLE IF NOT EXISTS provisioning_member_revisions (
                 corp_id text NOT NULL,
                 member text NOT NULL,
@@ -70,6 +74,13 @@ internal sealed class PostgresIdempotencyStore : IIdempotencyStore, IAsyncDispos
                 state_sent_at timestamptz,
                 profile_sent_at timestamptz,
                 PRIMARY KEY (corp_id, member));
+            -- Versions per aspect: a schema from before kept one last_version per member, which becomes both aspects'
+            -- version (what it guarded before) and is cleared, so running this again changes nothing.
+            ALTER TABLE provisioning_member_revisions ADD COLUMN IF NOT EXISTS state_version bigint;
+            ALTER TABLE provisioning_member_revisions ADD COLUMN IF NOT EXISTS profile_version bigint;
+            ALTER TABLE provisioning_member_revisions ADD COLUMN IF NOT EXISTS updated_at timestamptz;
+            UPDATE provisioning_member_revisions SET state_version = COALESCE(state_version, last_version),
+                profile_version = COALESCE(profile_version, last_version), last_version = NULL WHERE last_version IS NOT NULL;
             CREATE TABLE IF NOT EXISTS provisioning_removals (
                 corp_id text NOT NULL,
                 request_id uuid NOT NULL,
@@ -108,9 +119,8 @@ internal sealed class PostgresIdempotencyStore : IIdempotencyStore, IAsyncDispos
         // The member's row first, locked until commit: every claim of one member's requests runs one after another,
         // across replicas, so numbering and the check for earlier requests see each other's commits.
         await using (var lockMember = Command(connection, """
-            INSERT INTO provisioning_member_revisions (corp_id, member) VALUES (@corp, @member)
+            INSERT INTO provisioning_member_revisions (corp_id, member, updated_at) VALUES (@corp, @member, @now)
             ON CONFLICT (corp_id, member) DO UPDATE SET member = excluded.member
-            RETURNING last_version
             """, key))
         {
             lockMember.Parameters.AddWithValue("member", member);
@@ -122,7 +132,7 @@ internal sealed class PostgresIdempotencyStore : IIdempotencyStore, IAsyncDispos
             VALUES (@corp, @request, @user, 0, @owner, @lease, 1, @now, @now)
             ON CONFLICT (corp_id, request_id) DO UPDATE
                 SET state = 0, owner = @owner, lease_expires_at = @lease, attempts = t.attempts + 1, updated_at = @now
-                WHERE t.state = 3 OR (t.state = 0 AND (t.owner = @owner OR t.owner IS NULL OR t.lease_expires_at <= @now))
+                WHERE t.state = 3 OR (t.state IN (0, 4) AND (t.owner = @owner OR t.owner IS NULL OR t.lease_expires_at <= @now))
             RETURNING t.attempts, t.member_seq
             """, key);
         claim.Parameters.AddWithValue("user", userId);
@@ -156,8 +166,8 @@ internal sealed class PostgresIdempotencyStore : IIdempotencyStore, IAsyncDispos
 
         await using (var blocker = Command(connection, """
             SELECT request_id, owner IS NOT NULL AND lease_expires_at > @now FROM provisioning_idempotency
-            WHERE corp_id = @corp AND member = @member AND state = 0 AND request_id <> @request
-                AND (member_seq < @seq OR (owner IS NOT NULL AND lease_expires_at > @now))
+            WHERE corp_id = @corp AND member = @member AND state IN (0, 4) AND request_id <> @request
+                AND (member_seq < @seq OR (state = 0 AND owner IS NOT NULL AND lease_expires_at > @now))
             ORDER BY member_seq LIMIT 1
             """, key))
         {
@@ -175,9 +185,10 @@ internal sealed class PostgresIdempotencyStore : IIdempotencyStore, IAsyncDispos
             }
             if (blockedBy is not null)
             {
-                // Not this delivery's turn: no lease, and no attempt counted.
+                // Not this delivery's turn: waiting under its lease (a duplicate waits for it; the member's later commands
+                // wait in process behind it), and no attempt counted.
                 await using var undo = Command(connection, """
-                    UPDATE provisioning_idempotency SET owner = NULL, lease_expires_at = @now, attempts = attempts - 1 WHERE corp_id = @corp AND request_id = @request
+                    UPDATE provisioning_idempotency SET state = 4, attempts = attempts - 1 WHERE corp_id = @corp AND request_id = @request
                     """, key);
                 await undo.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
                 await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
@@ -188,16 +199,17 @@ internal sealed class PostgresIdempotencyStore : IIdempotencyStore, IAsyncDispos
         var result = IdempotencyClaim.Started(attempts);
         if (revision.Version is not null || revision.SentAt is not null)
         {
-            await using var last = Command(connection,
-                "SELECT last_version, state_sent_at, profile_sent_at FROM provisioning_member_revisions WHERE corp_id = @corp AND member = @member", key);
+            await using var last = Command(connection, """
+                SELECT state_version, profile_version, state_sent_at, profile_sent_at FROM provisioning_member_revisions
+                WHERE corp_id = @corp AND member = @member
+                """, key);
             last.Parameters.AddWithValue("member", member);
             await using var reader = await last.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                var applied = new AppliedRevision(reader.IsDBNull(0) ? null : reader.GetInt64(0),
-                    reader.IsDBNull(1) ? null : reader.GetFieldValue<DateTimeOffset>(1), reader.IsDBNull(2) ? null : reader.GetFieldValue<DateTimeOffset>(2));
-                if (applied.IsNewerThan(revision))
-                    result = IdempotencyClaim.Stale(attempts, applied);
+                result = IdempotencyClaim.Started(attempts, new AppliedRevision(
+                    reader.IsDBNull(0) ? null : reader.GetInt64(0), reader.IsDBNull(1) ? null : reader.GetInt64(1),
+                    reader.IsDBNull(2) ? null : reader.GetFieldValue<DateTimeOffset>(2), reader.IsDBNull(3) ? null : reader.GetFieldValue<DateTimeOffset>(3)));
             }
         }
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
@@ -212,7 +224,7 @@ internal sealed class PostgresIdempotencyStore : IIdempotencyStore, IAsyncDispos
         if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             // Purged between the two statements: extremely unlikely; the caller's retry claims it afresh.
             return IdempotencyClaim.Elsewhere(_time.GetUtcNow());
-        return reader.GetInt16(0) == InProgress
+        return reader.GetInt16(0) is InProgress or Waiting
             ? IdempotencyClaim.Elsewhere(reader.GetFieldValue<DateTimeOffset>(1))
             : IdempotencyClaim.Completed(new StoredOutcome(reader.GetString(2), reader.GetString(3)));
     }
@@ -236,7 +248,9 @@ internal sealed class PostgresIdempotencyStore : IIdempotencyStore, IAsyncDispos
                 RETURNING member),
             raised AS (
                 UPDATE provisioning_member_revisions m SET
-                    last_version = CASE WHEN @version IS NULL THEN m.last_version ELSE GREATEST(COALESCE(m.last_version, @version), @version) END,
+                    state_version = CASE WHEN @state_version IS NULL THEN m.state_version ELSE GREATEST(COALESCE(m.state_version, @state_version), @state_version) END,
+                    profile_version = CASE WHEN @profile_version IS NULL THEN m.profile_version ELSE GREATEST(COALESCE(m.profile_version, @profile_version), @profile_version) END,
+                    updated_at = @now,
                     state_sent_at = CASE WHEN @state_sent IS NULL THEN m.state_sent_at ELSE GREATEST(COALESCE(m.state_sent_at, @state_sent), @state_sent) END,
                     profile_sent_at = CASE WHEN @profile_sent IS NULL THEN m.profile_sent_at ELSE GREATEST(COALESCE(m.profile_sent_at, @profile_sent), @profile_sent) END
                 FROM done WHERE m.corp_id = @corp AND m.member = done.member)
@@ -246,7 +260,11 @@ internal sealed class PostgresIdempotencyStore : IIdempotencyStore, IAsyncDispos
         update.Parameters.AddWithValue("type", outcome.MessageType);
         update.Parameters.AddWithValue("outcome", outcome.Json);
         update.Parameters.AddWithValue("owner", owner);
-        update.Parameters.Add(new NpgsqlParameter("version", NpgsqlTypes.NpgsqlDbType.Bigint) { Value = (succeeded ? applied?.Version : null) ?? (object)DBNull.Value });
+        var version = succeeded ? applied?.Version : null;
+        update.Parameters.Add(new NpgsqlParameter("state_version", NpgsqlTypes.NpgsqlDbType.Bigint)
+            { Value = (applied?.Aspects.HasFlag(MemberAspects.State) == true ? version : null) ?? (object)DBNull.Value });
+        update.Parameters.Add(new NpgsqlParameter("profile_version", NpgsqlTypes.NpgsqlDbType.Bigint)
+            { Value = (applied?.Aspects.HasFlag(MemberAspects.Profile) == true ? version : null) ?? (object)DBNull.Value });
         var sent = succeeded ? applied?.SentAt : null;
         update.Parameters.Add(new NpgsqlParameter("state_sent", NpgsqlTypes.NpgsqlDbType.TimestampTz)
             { Value = (applied?.Aspects.HasFlag(MemberAspects.State) == true ? sent : null) ?? (object)DBNull.Value });
@@ -255,15 +273,18 @@ internal sealed class PostgresIdempotencyStore : IIdempotencyStore, IAsyncDispos
         return (long)(await update.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))! == 1;
     }
 
-    public async Task ReleaseAsync(IdempotencyKey key, string owner, int extraAttempts, ReleaseAs release, CancellationToken cancellationToken)
+    public async Task ReleaseAsync(IdempotencyKey key, string owner, int extraAttempts, ReleaseAs release, TimeSpan waitLease, CancellationToken cancellationToken)
     {
+        var wait = release is ReleaseAs.Wait or ReleaseAs.WaitFromTheBack;
         await using var update = await CommandAsync("""
-            UPDATE provisioning_idempotency SET state = @state, owner = NULL, lease_expires_at = @now, attempts = attempts + @extra, updated_at = @now,
+            UPDATE provisioning_idempotency SET state = @state, owner = @keep, lease_expires_at = @lease, attempts = attempts + @extra, updated_at = @now,
                 member_seq = COALESCE(@place, member_seq)
-            WHERE corp_id = @corp AND request_id = @request AND state = 0 AND owner = @owner
+            WHERE corp_id = @corp AND request_id = @request AND state IN (0, 4) AND owner = @owner
             """, key).ConfigureAwait(false);
-        update.Parameters.AddWithValue("state", (short)(release == ReleaseAs.SetAside ? 3 : 0));
-        update.Parameters.Add(new NpgsqlParameter<long?>("place", release == ReleaseAs.RetryFromTheBack ? _time.GetUtcNow().UtcTicks : null));
+        update.Parameters.AddWithValue("state", release == ReleaseAs.SetAside ? SetAside : wait ? Waiting : InProgress);
+        update.Parameters.Add(new NpgsqlParameter<string?>("keep", wait ? owner : null));
+        update.Parameters.AddWithValue("lease", wait ? _time.GetUtcNow() + waitLease : _time.GetUtcNow());
+        update.Parameters.Add(new NpgsqlParameter<long?>("place", release is ReleaseAs.RetryFromTheBack or ReleaseAs.WaitFromTheBack ? _time.GetUtcNow().UtcTicks : null));
         update.Parameters.AddWithValue("owner", owner);
         update.Parameters.AddWithValue("extra", Math.Max(0, extraAttempts));
         await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
@@ -304,7 +325,7 @@ internal sealed class PostgresIdempotencyStore : IIdempotencyStore, IAsyncDispos
         {
             await using var delete = _dataSource.CreateCommand("""
                 DELETE FROM provisioning_idempotency WHERE ctid IN (
-                    SELECT ctid FROM provisioning_idempotency WHERE state <> 0 AND updated_at < @before LIMIT 1000)
+                    SELECT ctid FROM provisioning_idempotency WHERE state IN (1, 2, 3) AND updated_at < @before LIMIT 1000)
                 """);
             delete.Parameters.AddWithValue("before", endedBefore);
             var deleted = await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);

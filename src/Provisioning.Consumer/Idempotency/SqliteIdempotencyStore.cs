@@ -17,6 +17,9 @@ internal sealed class SqliteIdempotencyStore : IIdempotencyStore, IAsyncDisposab
     const int Failed = 2;
     // Exhausted or held: ended for its member's order, claimable again by a replay or a release.
     const int SetAside = 3;
+    // Unfinished, its delivery alive and waiting in process for its turn (or for its member to appear) under its lease:
+    // unlike a parked request (InProgress without a live lease), the member's later commands wait for it in process.
+    const int Waiting = 4;
 
     readonly string _connectionString;
     readonly TimeProvider _time;
@@ -126,9 +129,11 @@ internal sealed class SqliteIdempotencyStore : IIdempotencyStore, IAsyncDisposab
             CREATE TABLE IF NOT EXISTS member_revisions (
                 corp_id TEXT NOT NULL,
                 member TEXT NOT NULL,
-                last_version INTEGER,
+                state_version INTEGER,
+                profile_version INTEGER,
                 state_sent_at INTEGER,
                 profile_sent_at INTEGER,
+                updated_at INTEGER,
                 PRIMARY KEY (corp_id, member));
             CREATE TABLE IF NOT EXISTS removals (
                 corp_id TEXT NOT NULL,
@@ -147,6 +152,21 @@ internal sealed class SqliteIdempotencyStore : IIdempotencyStore, IAsyncDisposab
         }
         command.CommandText = "CREATE INDEX IF NOT EXISTS idempotency_member ON idempotency (corp_id, member, state, member_seq)";
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        // Files from before versions per aspect kept one last_version per member: it becomes both aspects' version (what it
+        // guarded before), in the same transaction as the new columns.
+        command.CommandText = "SELECT COUNT(*) FROM pragma_table_info('member_revisions') WHERE name = 'state_version'";
+        if ((long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))! == 0)
+        {
+            command.CommandText = """
+                BEGIN IMMEDIATE;
+                ALTER TABLE member_revisions ADD COLUMN state_version INTEGER;
+                ALTER TABLE member_revisions ADD COLUMN profile_version INTEGER;
+                ALTER TABLE member_revisions ADD COLUMN updated_at INTEGER;
+                UPDATE member_revisions SET state_version = last_version, profile_version = last_version;
+                COMMIT;
+                """;
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
         return connection;
     }
 
@@ -298,7 +318,7 @@ internal sealed class SqliteIdempotencyStore : IIdempotencyStore, IAsyncDisposab
             VALUES ($corp, $request, $user, 0, $owner, $lease, 1, $now, $now)
             ON CONFLICT (corp_id, request_id) DO UPDATE SET
                 state = 0, owner = excluded.owner, lease_expires_at = excluded.lease_expires_at, attempts = attempts + 1, updated_at = excluded.updated_at
-            WHERE state = 3 OR (state = 0 AND (owner = excluded.owner OR lease_expires_at <= excluded.updated_at))
+            WHERE state = 3 OR (state IN (0, 4) AND (owner = excluded.owner OR lease_expires_at <= excluded.updated_at))
             RETURNING attempts, member_seq
             """, "$corp", "$request", "$user", "$owner", "$lease", "$now");
         Bind(claim, key.CorpId, request, userId, owner, (now + (long)lease.TotalMilliseconds), now);
@@ -318,18 +338,19 @@ internal sealed class SqliteIdempotencyStore : IIdempotencyStore, IAsyncDisposab
             // First arrival: the request's place in its member's order is when it was sent (else now), for good.
             seq = revision.Place(_time);
             var number = _number ??= Prepare(connection, """
-                INSERT INTO member_revisions (corp_id, member) VALUES ($corp, $member) ON CONFLICT (corp_id, member) DO NOTHING;
+                INSERT INTO member_revisions (corp_id, member, updated_at) VALUES ($corp, $member, $now) ON CONFLICT (corp_id, member) DO NOTHING;
                 UPDATE idempotency SET member = $member, member_seq = $seq WHERE corp_id = $corp AND request_id = $request;
-                """, "$corp", "$member", "$seq", "$request");
-            Bind(number, key.CorpId, member, seq.Value, key.RequestId.ToString("D"));
+                """, "$corp", "$member", "$seq", "$request", "$now");
+            Bind(number, key.CorpId, member, seq.Value, key.RequestId.ToString("D"), now);
             await number.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        // Blocked by an unfinished request of the member placed earlier, or by one running now whatever its place.
+        // Blocked by an unfinished request of the member placed earlier, or by one running now whatever its place (not one
+        // merely waiting: two that wait for each other would both end in the member-wait queue).
         var blocker = _blocker ??= Prepare(connection, """
             SELECT request_id, owner IS NOT NULL AND lease_expires_at > $now FROM idempotency
-            WHERE corp_id = $corp AND member = $member AND state = 0 AND request_id <> $request
-                AND (member_seq < $seq OR (owner IS NOT NULL AND lease_expires_at > $now))
+            WHERE corp_id = $corp AND member = $member AND state IN (0, 4) AND request_id <> $request
+                AND (member_seq < $seq OR (state = 0 AND owner IS NOT NULL AND lease_expires_at > $now))
             ORDER BY member_seq LIMIT 1
             """, "$corp", "$member", "$seq", "$now", "$request");
         Bind(blocker, key.CorpId, member, seq.Value, now, key.RequestId.ToString("D"));
@@ -340,9 +361,10 @@ internal sealed class SqliteIdempotencyStore : IIdempotencyStore, IAsyncDisposab
                 var blockedBy = Guid.Parse(reader.GetString(0));
                 var running = reader.GetBoolean(1);
                 await reader.DisposeAsync().ConfigureAwait(false);
-                // Not this delivery's turn: no lease, and no attempt counted.
+                // Not this delivery's turn: waiting under its lease (a duplicate waits for it; the member's later commands
+                // wait in process behind it), and no attempt counted.
                 await using var undo = Command(connection, null, """
-                    UPDATE idempotency SET owner = NULL, lease_expires_at = 0, attempts = attempts - 1 WHERE corp_id = $corp AND request_id = $request
+                    UPDATE idempotency SET state = 4, attempts = attempts - 1 WHERE corp_id = $corp AND request_id = $request
                     """, key);
                 await undo.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
                 return IdempotencyClaim.Waiting(blockedBy, running);
@@ -352,15 +374,12 @@ internal sealed class SqliteIdempotencyStore : IIdempotencyStore, IAsyncDisposab
         if (revision.Version is not null || revision.SentAt is not null)
         {
             var last = _version ??= Prepare(connection,
-                "SELECT last_version, state_sent_at, profile_sent_at FROM member_revisions WHERE corp_id = $corp AND member = $member", "$corp", "$member");
+                "SELECT state_version, profile_version, state_sent_at, profile_sent_at FROM member_revisions WHERE corp_id = $corp AND member = $member",
+                "$corp", "$member");
             Bind(last, key.CorpId, member);
             await using var reader = await last.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                var applied = new AppliedRevision(reader.IsDBNull(0) ? null : reader.GetInt64(0), Ticks(reader, 1), Ticks(reader, 2));
-                if (applied.IsNewerThan(revision))
-                    return IdempotencyClaim.Stale(attempts, applied);
-            }
+                return IdempotencyClaim.Started(attempts, new AppliedRevision(Int64(reader, 0), Int64(reader, 1), Ticks(reader, 2), Ticks(reader, 3)));
         }
         return IdempotencyClaim.Started(attempts);
     }
@@ -374,10 +393,12 @@ internal sealed class SqliteIdempotencyStore : IIdempotencyStore, IAsyncDisposab
         if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             // Purged between the two statements: extremely unlikely; the caller's retry claims it afresh.
             return IdempotencyClaim.Elsewhere(_time.GetUtcNow());
-        return reader.GetInt32(0) != InProgress
+        return reader.GetInt32(0) is not (InProgress or Waiting)
             ? IdempotencyClaim.Completed(new StoredOutcome(reader.GetString(2), reader.GetString(3)))
             : IdempotencyClaim.Elsewhere(DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(1)));
     }
+
+    static long? Int64(SqliteDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetInt64(ordinal);
 
     static DateTimeOffset? Ticks(SqliteDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : new DateTimeOffset(reader.GetInt64(ordinal), TimeSpan.Zero);
 
@@ -413,32 +434,43 @@ internal sealed class SqliteIdempotencyStore : IIdempotencyStore, IAsyncDisposab
         var completed = await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
         if (completed && succeeded && applied is not null && (applied.Version is not null || applied.SentAt is not null))
         {
-            // Never lowered: a command applied out of order (an equal revision, or one without a version) keeps the newest.
+            // Per aspect it set, never lowered: a command applied out of order (an equal revision, or one without a version)
+            // keeps the newest.
             var raise = _raise ??= Prepare(connection, """
                 UPDATE member_revisions SET
-                    last_version = CASE WHEN $version IS NULL THEN last_version ELSE MAX(COALESCE(last_version, $version), $version) END,
+                    state_version = CASE WHEN $state_version IS NULL THEN state_version ELSE MAX(COALESCE(state_version, $state_version), $state_version) END,
+                    profile_version = CASE WHEN $profile_version IS NULL THEN profile_version ELSE MAX(COALESCE(profile_version, $profile_version), $profile_version) END,
                     state_sent_at = CASE WHEN $state IS NULL THEN state_sent_at ELSE MAX(COALESCE(state_sent_at, $state), $state) END,
-                    profile_sent_at = CASE WHEN $profile IS NULL THEN profile_sent_at ELSE MAX(COALESCE(profile_sent_at, $profile), $profile) END
+                    profile_sent_at = CASE WHEN $profile IS NULL THEN profile_sent_at ELSE MAX(COALESCE(profile_sent_at, $profile), $profile) END,
+                    updated_at = $now
                 WHERE corp_id = $corp AND member = (SELECT member FROM idempotency WHERE corp_id = $corp AND request_id = $request)
-                """, "$corp", "$request", "$version", "$state", "$profile");
-            Bind(raise, key.CorpId, key.RequestId.ToString("D"), (object?)applied.Version ?? DBNull.Value,
-                (object?)(applied.Aspects.HasFlag(MemberAspects.State) ? applied.SentAt?.UtcTicks : null) ?? DBNull.Value,
-                (object?)(applied.Aspects.HasFlag(MemberAspects.Profile) ? applied.SentAt?.UtcTicks : null) ?? DBNull.Value);
+                """, "$corp", "$request", "$state_version", "$profile_version", "$state", "$profile", "$now");
+            var state = applied.Aspects.HasFlag(MemberAspects.State);
+            var profile = applied.Aspects.HasFlag(MemberAspects.Profile);
+            Bind(raise, key.CorpId, key.RequestId.ToString("D"),
+                (object?)(state ? applied.Version : null) ?? DBNull.Value,
+                (object?)(profile ? applied.Version : null) ?? DBNull.Value,
+                (object?)(state ? applied.SentAt?.UtcTicks : null) ?? DBNull.Value,
+                (object?)(profile ? applied.SentAt?.UtcTicks : null) ?? DBNull.Value,
+                _time.GetUtcNow().ToUnixTimeMilliseconds());
             await raise.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
         return completed;
     }, cancellationToken, atomic: applied is not null);
 
-    public Task ReleaseAsync(IdempotencyKey key, string owner, int extraAttempts, ReleaseAs release, CancellationToken cancellationToken) =>
+    public Task ReleaseAsync(IdempotencyKey key, string owner, int extraAttempts, ReleaseAs release, TimeSpan waitLease, CancellationToken cancellationToken) =>
         WriteAsync(async connection =>
     {
+        var wait = release is ReleaseAs.Wait or ReleaseAs.WaitFromTheBack;
         await using var update = Command(connection, null, """
-            UPDATE idempotency SET state = $state, owner = NULL, lease_expires_at = 0, attempts = attempts + $extra, updated_at = $now,
+            UPDATE idempotency SET state = $state, owner = $keep, lease_expires_at = $lease, attempts = attempts + $extra, updated_at = $now,
                 member_seq = COALESCE($place, member_seq)
-            WHERE corp_id = $corp AND request_id = $request AND state = 0 AND owner = $owner
+            WHERE corp_id = $corp AND request_id = $request AND state IN (0, 4) AND owner = $owner
             """, key);
-        update.Parameters.AddWithValue("$state", release == ReleaseAs.SetAside ? SetAside : InProgress);
-        update.Parameters.AddWithValue("$place", release == ReleaseAs.RetryFromTheBack ? _time.GetUtcNow().UtcTicks : DBNull.Value);
+        update.Parameters.AddWithValue("$state", release == ReleaseAs.SetAside ? SetAside : wait ? Waiting : InProgress);
+        update.Parameters.AddWithValue("$keep", wait ? owner : DBNull.Value);
+        update.Parameters.AddWithValue("$lease", wait ? (_time.GetUtcNow() + waitLease).ToUnixTimeMilliseconds() : 0);
+        update.Parameters.AddWithValue("$place", release is ReleaseAs.RetryFromTheBack or ReleaseAs.WaitFromTheBack ? _time.GetUtcNow().UtcTicks : DBNull.Value);
         update.Parameters.AddWithValue("$owner", owner);
         update.Parameters.AddWithValue("$extra", Math.Max(0, extraAttempts));
         update.Parameters.AddWithValue("$now", _time.GetUtcNow().ToUnixTimeMilliseconds());

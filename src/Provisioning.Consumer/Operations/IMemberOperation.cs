@@ -7,7 +7,7 @@ namespace Provisioning.Consumer.Operations;
 /// validation rules, its WeCom call and how the answer maps to an outcome. Everything else (lanes, pace, idempotency,
 /// member order, retries, recording and publishing) is the pipeline's and the same for every operation.
 /// </summary>
-internal interface IMemberOperation<in TCommand>
+internal interface IMemberOperation<TCommand>
     where TCommand : class
 {
     /// <summary>For logs and metrics: create, update, disable, enable, delete, sync.</summary>
@@ -20,6 +20,13 @@ internal interface IMemberOperation<in TCommand>
 
     /// <summary>What of the member it sets, for the order by send time (<see cref="Idempotency.MemberRevision"/>).</summary>
     Idempotency.MemberAspects Touches(TCommand command);
+
+    /// <summary>
+    /// The command reduced to the aspects in <paramref name="keep"/>, when it sets others too and they can be applied
+    /// apart (an update's <c>enable</c> and its fields); null when it is applied whole or not at all (a create or sync
+    /// brings the member into being with its profile). Used when only some of its aspects are older than what was applied.
+    /// </summary>
+    TCommand? Narrow(TCommand command, Idempotency.MemberAspects keep) => null;
 
     /// <summary>Every broken rule, all at once; pure (no I/O, no configuration).</summary>
     IReadOnlyList<FieldError> Validate(TCommand command);

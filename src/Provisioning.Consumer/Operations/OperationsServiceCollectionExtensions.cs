@@ -26,6 +26,7 @@ internal static class OperationsServiceCollectionExtensions
         services.AddSingleton<Consumers.PlainJsonOutcomes>();
         services.AddSingleton<CommandScreen>();
         services.AddSingleton<DeletionGuard>();
+        services.AddSingleton<Idempotency.TurnSignals>();
         return services;
     }
 }

@@ -14,6 +14,14 @@ internal sealed class UpdateOperation(IWeComClient weCom, MobileCheck mobileChec
 
     public MemberAspects Touches(UpdateMember command) => (command.Enable is null ? MemberAspects.None : MemberAspects.State) | (MemberRules.ChangesProfile(command) ? MemberAspects.Profile : MemberAspects.None);
 
+    public UpdateMember? Narrow(UpdateMember command, MemberAspects keep) => keep switch
+    {
+        MemberAspects.Profile => command with { Enable = null },
+        MemberAspects.State => new UpdateMember
+            { RequestId = command.RequestId, CorpId = command.CorpId, UserId = command.UserId, Version = command.Version, Enable = command.Enable },
+        _ => null,
+    };
+
     public CommandKey KeyOf(UpdateMember command) => new(command.RequestId, command.CorpId, command.UserId, command.Version);
 
     public IReadOnlyList<FieldError> Validate(UpdateMember command) => MemberRules.Validate(command);
@@ -27,10 +35,10 @@ internal sealed class UpdateOperation(IWeComClient weCom, MobileCheck mobileChec
         {
             // A rename that timed out may have been made: the old userid is then gone (60111) and the new one exists.
             if (result.Class == WeComErrorClass.NotFound && command.NewUserId is not null && outcomes.Attempts > 1)
-                return outcomes.Applied(new MemberUpdated { NewUserId = command.NewUserId, Warnings = ["an earlier attempt renamed the member; this one found the old userid gone"] });
+                return outcomes.Applied(new MemberUpdated { NewUserId = command.NewUserId, Warnings = [.. outcomes.Notes, "an earlier attempt renamed the member; this one found the old userid gone"] });
             return outcomes.FromFailure("user/update", result);
         }
         var warnings = await mobileCheck.WarningsAsync(corpId, command.NewUserId ?? command.UserId, command.Mobile, cancellationToken).ConfigureAwait(false);
-        return outcomes.Applied(new MemberUpdated { NewUserId = command.NewUserId, Warnings = warnings, Response = result.Raw });
+        return outcomes.Applied(new MemberUpdated { NewUserId = command.NewUserId, Warnings = [.. outcomes.Notes, .. warnings], Response = result.Raw });
     }
 }

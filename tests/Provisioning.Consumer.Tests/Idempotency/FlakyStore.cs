@@ -30,8 +30,8 @@ internal sealed class FlakyStore(IIdempotencyStore inner) : IIdempotencyStore
         return inner.CompleteAsync(key, owner, succeeded, outcome, applied, cancellationToken);
     }
 
-    public Task ReleaseAsync(IdempotencyKey key, string owner, int extraAttempts, ReleaseAs release, CancellationToken cancellationToken) =>
-        inner.ReleaseAsync(key, owner, extraAttempts, release, cancellationToken);
+    public Task ReleaseAsync(IdempotencyKey key, string owner, int extraAttempts, ReleaseAs release, TimeSpan waitLease, CancellationToken cancellationToken) =>
+        inner.ReleaseAsync(key, owner, extraAttempts, release, waitLease, cancellationToken);
 
     public Task<bool> TryAdmitRemovalAsync(IdempotencyKey key, int threshold, TimeSpan window, bool force, CancellationToken cancellationToken) =>
         inner.TryAdmitRemovalAsync(key, threshold, window, force, cancellationToken);

@@ -106,7 +106,7 @@ public abstract class IdempotencyStoreContract : IAsyncLifetime
         var key = NewKey();
         await Begin(key, "a");
 
-        await Store.ReleaseAsync(key, "a", 0, ReleaseAs.Retry, default);
+        await Store.ReleaseAsync(key, "a", 0, ReleaseAs.Retry, TimeSpan.Zero, default);
         var claim = await Begin(key, "b");
 
         Assert.Equal(ClaimStatus.Started, claim.Status);
@@ -119,7 +119,7 @@ public abstract class IdempotencyStoreContract : IAsyncLifetime
         var key = NewKey();
         await Begin(key, "a");
 
-        await Store.ReleaseAsync(key, "a", 2, ReleaseAs.Retry, default);
+        await Store.ReleaseAsync(key, "a", 2, ReleaseAs.Retry, TimeSpan.Zero, default);
 
         Assert.Equal(4, (await Begin(key, "b")).Attempts);
     }
@@ -130,7 +130,7 @@ public abstract class IdempotencyStoreContract : IAsyncLifetime
         var key = NewKey();
         await Begin(key, "a");
 
-        await Store.ReleaseAsync(key, "b", 0, ReleaseAs.Retry, default);
+        await Store.ReleaseAsync(key, "b", 0, ReleaseAs.Retry, TimeSpan.Zero, default);
 
         Assert.Equal(ClaimStatus.InProgressElsewhere, (await Begin(key, "b")).Status);
     }
@@ -180,7 +180,7 @@ public abstract class IdempotencyStoreContract : IAsyncLifetime
     }
 
     [Fact]
-    public async Task TryBegin_SecondRequestOfMemberWhileFirstRuns_WaitsWithoutALease()
+    public async Task TryBegin_SecondRequestOfMemberWhileFirstRuns_WaitsUnderItsLeaseWithoutAnAttempt()
     {
         var first = NewKey();
         var second = NewKey();
@@ -191,8 +191,10 @@ public abstract class IdempotencyStoreContract : IAsyncLifetime
 
         Assert.Equal(ClaimStatus.WaitingForMember, claim.Status);
         Assert.Equal((first.RequestId, true), claim.BlockedBy);
-        // No lease was kept: another delivery of the same request is told to wait for the member too, not for it.
-        Assert.Equal(ClaimStatus.WaitingForMember, again.Status);
+        // It waits under its delivery's lease: another delivery of the same request waits for that one.
+        Assert.Equal(ClaimStatus.InProgressElsewhere, again.Status);
+        await Store.CompleteAsync(first, "a", succeeded: true, Outcome, null, default);
+        Assert.Equal(1, (await Begin(second, "b", "zhangsan")).Attempts);
     }
 
     [Fact]
@@ -216,7 +218,7 @@ public abstract class IdempotencyStoreContract : IAsyncLifetime
         var first = NewKey();
         var second = NewKey();
         await Begin(first, "a", "zhangsan");
-        await Store.ReleaseAsync(first, "a", 0, ReleaseAs.Retry, default);
+        await Store.ReleaseAsync(first, "a", 0, ReleaseAs.Retry, TimeSpan.Zero, default);
         Time.Advance(TimeSpan.FromMilliseconds(1));
 
         var waiting = await Begin(second, "b", "zhangsan");
@@ -239,7 +241,7 @@ public abstract class IdempotencyStoreContract : IAsyncLifetime
         Assert.Equal(ClaimStatus.WaitingForMember, (await Begin(create, "b", "zhangsan")).Status);
         Time.Advance(TimeSpan.FromMilliseconds(5));
 
-        await Store.ReleaseAsync(update, "a", 0, ReleaseAs.RetryFromTheBack, default);
+        await Store.ReleaseAsync(update, "a", 0, ReleaseAs.RetryFromTheBack, TimeSpan.Zero, default);
         Time.Advance(TimeSpan.FromMilliseconds(5));
 
         Assert.Equal(ClaimStatus.Started, (await Begin(create, "b", "zhangsan")).Status);
@@ -254,7 +256,7 @@ public abstract class IdempotencyStoreContract : IAsyncLifetime
         var first = NewKey();
         var second = NewKey();
         await Begin(first, "a", "zhangsan");
-        await Store.ReleaseAsync(first, "a", 0, ReleaseAs.SetAside, default);
+        await Store.ReleaseAsync(first, "a", 0, ReleaseAs.SetAside, TimeSpan.Zero, default);
 
         Assert.Equal(ClaimStatus.Started, (await Begin(second, "b", "zhangsan")).Status);
         await Store.CompleteAsync(second, "b", succeeded: true, Outcome, null, default);
@@ -273,7 +275,7 @@ public abstract class IdempotencyStoreContract : IAsyncLifetime
     }
 
     [Fact]
-    public async Task TryBegin_VersionOlderThanTheAppliedOne_IsSupersededAndKeepsItsLease()
+    public async Task TryBegin_VersionOlderThanTheAppliedOne_IsStartedWithWhatWasAppliedAndKeepsItsLease()
     {
         var applied = NewKey();
         await Begin(applied, "a", "zhangsan", version: 5);
@@ -283,8 +285,9 @@ public abstract class IdempotencyStoreContract : IAsyncLifetime
         var stale = await Begin(older, "b", "zhangsan", version: 3);
         var same = await Begin(NewKey(), "c", "lisi", version: 3);
 
-        Assert.Equal(ClaimStatus.Superseded, stale.Status);
-        Assert.Equal(5, stale.Applied!.Version);
+        Assert.Equal(ClaimStatus.Started, stale.Status);
+        Assert.Equal((5L, 5L), (stale.Applied!.StateVersion, stale.Applied.ProfileVersion));
+        Assert.Equal(MemberAspects.State | MemberAspects.Profile, stale.StaleAspects(new MemberRevision(3, null)));
         Assert.True(await Store.CompleteAsync(older, "b", succeeded: false, Outcome, null, default));
         Assert.Equal(ClaimStatus.Started, same.Status);
         Assert.Equal(ClaimStatus.Started, (await Begin(NewKey(), "d", "zhangsan", version: 5)).Status);
@@ -303,6 +306,7 @@ public abstract class IdempotencyStoreContract : IAsyncLifetime
         var claim = await Begin(NewKey(), "c", "zhangsan", version: 7);
 
         Assert.Equal(ClaimStatus.Started, claim.Status);
+        Assert.Equal(MemberAspects.None, claim.StaleAspects(new MemberRevision(7, null)));
     }
 
     [Fact]
@@ -316,9 +320,9 @@ public abstract class IdempotencyStoreContract : IAsyncLifetime
         var earlier = await Store.TryBeginAsync(NewKey(), "zhangsan", new MemberRevision(null, at.AddMilliseconds(-1)), "b", Lease, default);
         var later = await Store.TryBeginAsync(NewKey("ww2"), "zhangsan", new MemberRevision(null, at.AddMilliseconds(-1)), "c", Lease, default);
 
-        Assert.Equal(ClaimStatus.Superseded, earlier.Status);
+        Assert.NotEqual(MemberAspects.None, earlier.StaleAspects(new MemberRevision(null, at.AddMilliseconds(-1))));
         Assert.Equal(at, earlier.Applied!.StateSentAt!.Value.ToUniversalTime());
-        Assert.Equal(ClaimStatus.Started, later.Status);
+        Assert.Equal(MemberAspects.None, later.StaleAspects(new MemberRevision(null, at.AddMilliseconds(-1))));
     }
 
     [Fact]
@@ -331,12 +335,12 @@ public abstract class IdempotencyStoreContract : IAsyncLifetime
 
         // An older change of position is not voided by a newer disable; an older enable is.
         var position = await Store.TryBeginAsync(NewKey(), "zhangsan", new MemberRevision(null, at.AddMilliseconds(-1), MemberAspects.Profile), "b", Lease, default);
-        Assert.Equal(ClaimStatus.Started, position.Status);
+        Assert.Equal(MemberAspects.None, position.StaleAspects(new MemberRevision(null, at.AddMilliseconds(-1), MemberAspects.Profile)));
         var enable = NewKey("ww2");
         await Store.TryBeginAsync(enable, "zhangsan", new MemberRevision(null, at, MemberAspects.State), "c", Lease, default);
         await Store.CompleteAsync(enable, "c", succeeded: true, Outcome, new MemberRevision(null, at, MemberAspects.State), default);
-        Assert.Equal(ClaimStatus.Superseded,
-            (await Store.TryBeginAsync(NewKey("ww2"), "zhangsan", new MemberRevision(null, at.AddMilliseconds(-1), MemberAspects.State), "d", Lease, default)).Status);
+        var older = new MemberRevision(null, at.AddMilliseconds(-1), MemberAspects.State);
+        Assert.Equal(MemberAspects.State, (await Store.TryBeginAsync(NewKey("ww2"), "zhangsan", older, "d", Lease, default)).StaleAspects(older));
     }
 
     [Fact]
@@ -354,11 +358,84 @@ public abstract class IdempotencyStoreContract : IAsyncLifetime
         Assert.Equal((sentSecond.RequestId, true), meanwhile.BlockedBy);
 
         // The later one is released (WeCom had no member yet): the earlier one goes first, and the later one waits for it.
-        await Store.ReleaseAsync(sentSecond, "a", 0, ReleaseAs.Retry, default);
+        await Store.ReleaseAsync(sentSecond, "a", 0, ReleaseAs.Retry, TimeSpan.Zero, default);
         Assert.Equal(ClaimStatus.Started, (await Claim(sentFirst, at, "b")).Status);
         var back = await Claim(sentSecond, at.AddMilliseconds(1), "c");
         Assert.Equal(ClaimStatus.WaitingForMember, back.Status);
         Assert.Equal(sentFirst.RequestId, back.BlockedBy!.Value.RequestId);
+    }
+
+    [Fact]
+    public async Task TryBegin_BehindOneWaitingInProcess_SeesItAliveNotParked()
+    {
+        // Issue 19: a waiting row and a parked row looked the same, so a command behind one that merely waited (for its
+        // own turn, or for its member to appear) went to the member-wait queue for seconds.
+        var first = NewKey();
+        var second = NewKey();
+        await Begin(first, "a", "zhangsan");
+        await Store.ReleaseAsync(first, "a", 0, ReleaseAs.Wait, Lease, default);
+        Time.Advance(TimeSpan.FromMilliseconds(1));
+
+        var behind = await Begin(second, "b", "zhangsan");
+        Assert.Equal(ClaimStatus.WaitingForMember, behind.Status);
+        Assert.Equal((first.RequestId, true), behind.BlockedBy);
+        // A duplicate of the waiting one waits for its delivery; that delivery claims it again.
+        Assert.Equal(ClaimStatus.InProgressElsewhere, (await Begin(first, "c", "zhangsan")).Status);
+        Assert.Equal(ClaimStatus.Started, (await Begin(first, "a", "zhangsan")).Status);
+
+        // Parked (its delivery went to a queue): the one behind it goes to a queue too.
+        await Store.ReleaseAsync(first, "a", 0, ReleaseAs.Retry, TimeSpan.Zero, default);
+        Assert.Equal((first.RequestId, false), (await Begin(second, "b", "zhangsan")).BlockedBy);
+    }
+
+    [Fact]
+    public async Task TryBegin_BehindAWaitingOneWithAnExpiredLease_SeesItParked()
+    {
+        var first = NewKey();
+        await Begin(first, "a", "zhangsan");
+        await Store.ReleaseAsync(first, "a", 0, ReleaseAs.Wait, TimeSpan.FromSeconds(5), default);
+        Time.Advance(TimeSpan.FromSeconds(6));
+
+        // Its delivery died while it waited: parked, and any delivery of it may take it over.
+        Assert.Equal((first.RequestId, false), (await Begin(NewKey(), "b", "zhangsan")).BlockedBy);
+        Assert.Equal(ClaimStatus.Started, (await Begin(first, "c", "zhangsan")).Status);
+    }
+
+    [Fact]
+    public async Task TryBegin_TwoWaitingOnes_DoNotBlockEachOtherAsRunning()
+    {
+        var at = Time.GetUtcNow();
+        Task<IdempotencyClaim> Claim(IdempotencyKey key, DateTimeOffset sentAt, string owner) =>
+            Store.TryBeginAsync(key, "zhangsan", new MemberRevision(null, sentAt), owner, Lease, default);
+        var running = NewKey();
+        var sentLast = NewKey();
+        var sentBetween = NewKey();
+        Assert.Equal(ClaimStatus.Started, (await Claim(running, at, "a")).Status);
+        Assert.Equal((running.RequestId, true), (await Claim(sentLast, at.AddMilliseconds(2), "b")).BlockedBy);
+        Assert.Equal((running.RequestId, true), (await Claim(sentBetween, at.AddMilliseconds(1), "c")).BlockedBy);
+
+        await Store.CompleteAsync(running, "a", succeeded: true, Outcome, null, default);
+
+        // The one sent earlier goes first, although the later one arrived before it and still waits; then the later one.
+        Assert.Equal(ClaimStatus.Started, (await Claim(sentBetween, at.AddMilliseconds(1), "c")).Status);
+        Assert.Equal((sentBetween.RequestId, true), (await Claim(sentLast, at.AddMilliseconds(2), "b")).BlockedBy);
+    }
+
+    [Fact]
+    public async Task Complete_VersionsPerAspect_ADisableDoesNotVoidAnOlderChangeOfPosition()
+    {
+        // Issue 19: one last_version per member made an update v10 that arrived after a disable v20 Superseded whole.
+        var disable = NewKey();
+        await Store.TryBeginAsync(disable, "zhangsan", new MemberRevision(20, null, MemberAspects.State), "a", Lease, default);
+        await Store.CompleteAsync(disable, "a", succeeded: true, Outcome, new MemberRevision(20, null, MemberAspects.State), default);
+
+        var position = new MemberRevision(10, null, MemberAspects.Profile);
+        var update = await Store.TryBeginAsync(NewKey(), "zhangsan", position, "b", Lease, default);
+        var both = new MemberRevision(10, null, MemberAspects.State | MemberAspects.Profile);
+
+        Assert.Equal(MemberAspects.None, update.StaleAspects(position));
+        Assert.Equal(MemberAspects.State, update.StaleAspects(both));
+        Assert.Equal((20L, (long?)null), (update.Applied!.StateVersion, update.Applied.ProfileVersion));
     }
 
     [Fact]
