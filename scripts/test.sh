@@ -10,6 +10,10 @@ scripts/install-docker-compose.sh || exit 1
 scripts/install-chromium.sh || exit 1
 scripts/install-python-pika.sh || exit 1
 
+# The model-based test's seed and size (tests/Provisioning.Consumer.Tests/Model): fixed here so a run is repeatable;
+# a failure prints the seed that reproduces it. This seed made the pipeline before issue 19's fixes fail.
+export MODEL_SEED="${MODEL_SEED:-92fZ5-Evi0M3}" MODEL_ITERATIONS="${MODEL_ITERATIONS:-10}"
+
 results="TestResults/run-$(date +%Y%m%d-%H%M%S)-$$"
 mkdir -p "$results"
 dotnet test Provisioning.sln --configuration Release --logger "trx" --results-directory "$results" "$@"

@@ -42,6 +42,10 @@ internal static class BenchApp
         // The deletion guard off: a third of these commands are disables, far beyond its default threshold.
         scenarios.Add(new("ours, mixed create/update/disable, 100 ms, 100/s steady", ConsumerKind.Ours, 1, 100, "Sqlite", false, openLoop / 150 * 150, 100,
             Environment: new Dictionary<string, string> { ["Lifecycle__DeletionThreshold"] = "0" }, Mixed: true));
+        // Issue 19: one person's four commands in flight together, 67 people back to back (268 commands), on each store.
+        foreach (var store in postgres ? new[] { "Sqlite", "Postgres" } : ["Sqlite"])
+            scenarios.Add(new($"ours, lifecycle burst 4/person back to back, {store}", ConsumerKind.Ours, 1, 0, store, true, options.Quick ? 40 : 268,
+                Environment: new Dictionary<string, string> { ["Lifecycle__DeletionThreshold"] = "0" }, Burst: true));
         scenarios.AddRange(options.Replicas.Where(r => r > 1).Select(r => new Scenario($"ours, 0 ms, lifted, {r} replicas (PostgreSQL store)", ConsumerKind.Ours, r, 0, postgres ? "Postgres" : "Sqlite", true, n)));
         foreach (var store in postgres ? new[] { "None", "Sqlite", "Postgres" } : ["None", "Sqlite"])
             scenarios.Add(new Scenario($"store {store}, 0 ms, 100/s steady", ConsumerKind.Ours, 1, 0, store, true, openLoop, 100));

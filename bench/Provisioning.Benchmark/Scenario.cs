@@ -30,9 +30,11 @@ internal enum ConsumerKind
 /// <param name="ConsumerDirectory">Run our consumer from here (a ReadyToRun publish) instead of the build output.</param>
 /// <param name="Mixed">Creates, updates and disables of the same people (in blocks of 50 people: their creates, then their
 /// updates, then their disables) instead of creates only.</param>
+/// <param name="Burst">Each person's hire, move, leave and rehire (create, update, disable, enable) published back to back,
+/// person after person: what the member order costs when a person's commands are in flight together (issue 19).</param>
 internal sealed record Scenario(string Name, ConsumerKind Kind, int Replicas, int LatencyMs, string Store, bool RaisedLimits, int Commands,
     int OpenLoopRate = 0, int JitterMs = 0, int Corps = 1, int WeComConcurrencyLimit = 0, bool Cold = false,
-    IReadOnlyDictionary<string, string>? Environment = null, string? ConsumerDirectory = null, bool Mixed = false);
+    IReadOnlyDictionary<string, string>? Environment = null, string? ConsumerDirectory = null, bool Mixed = false, bool Burst = false);
 
 /// <summary>What one run of a scenario measured.</summary>
 /// <param name="Scenario">The scenario.</param>

@@ -47,10 +47,12 @@ internal static class ScenarioRunner
         listener.ReceivedAsync += (_, delivery) =>
         {
             var now = Stopwatch.GetTimestamp();
-            if (delivery.Exchange.EndsWith("Failed", StringComparison.Ordinal))
-                Interlocked.Increment(ref failed);
             using var envelope = System.Text.Json.JsonDocument.Parse(delivery.Body);
             var message = envelope.RootElement.GetProperty("message");
+            // Superseded is an answer the member order gives by design (a burst's disable overtaken by its enable), not a failure.
+            if (delivery.Exchange.EndsWith("Failed", StringComparison.Ordinal) &&
+                !(message.TryGetProperty("reason", out var reason) && reason.ValueKind == System.Text.Json.JsonValueKind.String && reason.GetString() == "Superseded"))
+                Interlocked.Increment(ref failed);
             arrivals.TryAdd(message.GetProperty("requestId").GetGuid(), (now, message.GetProperty("corpId").GetString() ?? ""));
             return Task.CompletedTask;
         };
@@ -181,7 +183,7 @@ internal static class ScenarioRunner
                     await Task.Delay(wait);
             }
             await inFlight.WaitAsync();
-            var (requestId, command) = scenario.Mixed ? MixedCommand(i, corps) : (Guid.Empty, Command(i, corps));
+            var (requestId, command) = scenario.Mixed ? MixedCommand(i, corps) : scenario.Burst ? BurstCommand(i, corps) : (Guid.Empty, Command(i, corps));
             requestId = requestId == Guid.Empty ? ((CreateMember)command).RequestId : requestId;
             published[requestId] = Stopwatch.GetTimestamp();
             tasks.Add(bus.Publish(command).ContinueWith(_ => inFlight.Release(), TaskScheduler.Default));
@@ -224,6 +226,23 @@ internal static class ScenarioRunner
             _ => (requestId, new DisableMember { RequestId = requestId, CorpId = create.CorpId, UserId = create.UserId }),
         };
     }
+
+    /// <summary>Command <paramref name="i"/> of a burst: person i / 4's create, update, disable and enable, back to back.</summary>
+    static (Guid RequestId, object Command) BurstCommand(int i, string[] corps)
+    {
+        var create = Command(i / 4, corps) with { UserId = $"burst-p{i / 4}-{RunTag}" };
+        var requestId = Guid.NewGuid();
+        return (i % 4) switch
+        {
+            0 => (create.RequestId, create),
+            1 => (requestId, new UpdateMember { RequestId = requestId, CorpId = create.CorpId, UserId = create.UserId, Position = $"岗位{i}" }),
+            2 => (requestId, new DisableMember { RequestId = requestId, CorpId = create.CorpId, UserId = create.UserId }),
+            _ => (requestId, new EnableMember { RequestId = requestId, CorpId = create.CorpId, UserId = create.UserId }),
+        };
+    }
+
+    // Burst people are apart between runs on the same simulator.
+    static readonly string RunTag = Guid.NewGuid().ToString("N")[..6];
 
     static double Percentile(double[] sorted, double p) =>
         sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];

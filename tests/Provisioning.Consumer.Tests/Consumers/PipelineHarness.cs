@@ -15,11 +15,12 @@ namespace Provisioning.Consumer.Tests.Consumers;
 /// <summary>The member pipeline in MassTransit's in-memory harness, with a fake WeCom client and a real SQLite store.</summary>
 internal static class PipelineHarness
 {
-    public static ServiceProvider Build(FakeWeComClient wecom, string database, LifecycleOptions lifecycle, Action<IBusRegistrationConfigurator> consumers)
+    public static ServiceProvider Build(FakeWeComClient wecom, string database, LifecycleOptions lifecycle, Action<IBusRegistrationConfigurator> consumers,
+        IWeComClient? client = null)
     {
         var services = new ServiceCollection();
         services.AddMetrics();
-        services.AddSingleton<IWeComClient>(wecom);
+        services.AddSingleton(client ?? wecom);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(new CorpDirectory(Options.Create(new WeComOptions { CorpId = "ww-default", CorpSecret = "s" })));
         services.AddMemberOperations();
