@@ -4,6 +4,14 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
+# What this run starts, it stops at the end: the chaos runs' throw-away nodes and database always, the shared broker and
+# PostgreSQL when they were not running before it (a suite leaves the machine as it found it).
+up() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+to_stop=(throwaway)
+up 5672 || to_stop+=(broker)
+up "${PROVISIONING_PGPORT:-55432}" || to_stop+=(postgres)
+trap 'scripts/stop-services.sh "${to_stop[@]}"' EXIT
+
 scripts/start-rabbitmq.sh || exit 1
 scripts/start-postgres.sh || exit 1
 scripts/install-docker-compose.sh || exit 1
