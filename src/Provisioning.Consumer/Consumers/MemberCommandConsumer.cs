@@ -79,7 +79,9 @@ internal sealed class MemberCommandConsumer<TCommand>(
             var applied = turns.NextApplied(member);
             if (!await ClaimAndApplyAsync(context, key, corpId, request, owner, revision, sentOrArrived).ConfigureAwait(false))
                 return;
-            if (await applied.WaitAsync(lifecycle.Value.MemberWaitInProcess - timeProvider.GetElapsedTime(started), timeProvider, cancellationToken).ConfigureAwait(false))
+            var wake = applied.WaitAsync(lifecycle.Value.MemberWaitInProcess - timeProvider.GetElapsedTime(started), timeProvider, cancellationToken);
+            await Aside(wake).ConfigureAwait(false);
+            if (await wake.ConfigureAwait(false))
                 continue;
             await store.TryReleaseAsync(request, owner, 0).ConfigureAwait(false);
             turns.Ended(member);
@@ -98,7 +100,7 @@ internal sealed class MemberCommandConsumer<TCommand>(
         var member = TurnSignals.MemberKey(corpId, key.UserId);
         var claim = await retry.Pipeline.ExecuteAsync(
             async token => await store.ClaimAsync(request, key.UserId, revision, owner, idempotency.Value.LeaseDuration,
-                lifecycle.Value.MemberWaitInProcess, turns, timeProvider, token).ConfigureAwait(false),
+                lifecycle.Value.MemberWaitInProcess, turns, timeProvider, token, Aside).ConfigureAwait(false),
             cancellationToken).ConfigureAwait(false);
         switch (claim.Status)
         {
@@ -180,6 +182,9 @@ internal sealed class MemberCommandConsumer<TCommand>(
         await CompleteAsync(context, request, owner, outcome, revision).ConfigureAwait(false);
         return false;
     }
+
+    /// <summary>While the command waits for its member, its enterprise's slot serves the commands that can run.</summary>
+    Task Aside(Task waiting) => PaceSlot.Current is { } slot ? slot.AsideAsync(waiting, timeProvider) : waiting;
 
     static IEnumerable<MemberAspects> Aspects(MemberAspects aspects) =>
         new[] { MemberAspects.State, MemberAspects.Profile }.Where(aspect => aspects.HasFlag(aspect));

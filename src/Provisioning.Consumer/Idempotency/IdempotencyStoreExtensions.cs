@@ -11,10 +11,11 @@ internal static class IdempotencyStoreExtensions
     /// up to <paramref name="memberWait"/> while an earlier command of the same member is running or itself waiting in
     /// process. It wakes when a request of the member ends in this process (<paramref name="turns"/>), else looks again
     /// every <see cref="MaxPoll"/>. A member whose earlier command is parked, or runs longer, comes back as
-    /// <see cref="ClaimStatus.WaitingForMember"/>, still marked waiting under this delivery's lease.
+    /// <see cref="ClaimStatus.WaitingForMember"/>, still marked waiting under this delivery's lease. <paramref name="waiting"/>
+    /// wraps each wait (the pipeline gives its enterprise's slot back meanwhile).
     /// </summary>
     public static async Task<IdempotencyClaim> ClaimAsync(this IIdempotencyStore store, IdempotencyKey key, string userId, MemberRevision revision, string owner,
-        TimeSpan lease, TimeSpan memberWait, TurnSignals turns, TimeProvider time, CancellationToken cancellationToken)
+        TimeSpan lease, TimeSpan memberWait, TurnSignals turns, TimeProvider time, CancellationToken cancellationToken, Func<Task, Task>? waiting = null)
     {
         var started = time.GetTimestamp();
         var member = TurnSignals.MemberKey(key.CorpId, userId);
@@ -29,7 +30,8 @@ internal static class IdempotencyStoreExtensions
                 wait = TimeSpan.FromTicks(Math.Min(MaxPoll.Ticks, (memberWait - time.GetElapsedTime(started)).Ticks));
             else
                 return claim;
-            await turn.WaitAsync(wait, time, cancellationToken).ConfigureAwait(false);
+            var wake = turn.WaitAsync(wait, time, cancellationToken);
+            await (waiting is null ? wake : waiting(wake)).ConfigureAwait(false);
         }
     }
 

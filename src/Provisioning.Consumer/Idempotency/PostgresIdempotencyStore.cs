@@ -108,126 +108,90 @@ internal sealed class PostgresIdempotencyStore : IIdempotencyStore, IAsyncDispos
         return command;
     }
 
+    /// <summary>
+    /// One round trip: a batch of two statements in one implicit transaction. The first locks the member's row until
+    /// commit, so every claim of one member's requests runs one after another across replicas; the second, with a snapshot
+    /// taken once that lock is held, reads the request, finds an earlier unfinished request of the member (or one running
+    /// now), claims the request (waiting, without an attempt, when blocked) and reads what was applied to the member.
+    /// </summary>
     public async Task<IdempotencyClaim> TryBeginAsync(IdempotencyKey key, string userId, MemberRevision revision, string owner, TimeSpan lease,
         CancellationToken cancellationToken)
     {
         await EnsureSchemaAsync().ConfigureAwait(false);
-        var member = userId.ToLowerInvariant();
+        var now = _time.GetUtcNow();
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-
-        // The member's row first, locked until commit: every claim of one member's requests runs one after another,
-        // across replicas, so numbering and the check for earlier requests see each other's commits.
-        await using (var lockMember = Command(connection, """
+        await using var batch = new NpgsqlBatch(connection);
+        var lockMember = new NpgsqlBatchCommand("""
             INSERT INTO provisioning_member_revisions (corp_id, member, updated_at) VALUES (@corp, @member, @now)
             ON CONFLICT (corp_id, member) DO UPDATE SET member = excluded.member
-            """, key))
+            """);
+        var claim = new NpgsqlBatchCommand(ClaimSql);
+        foreach (var command in new[] { lockMember, claim })
         {
-            lockMember.Parameters.AddWithValue("member", member);
-            await lockMember.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            command.Parameters.AddWithValue("corp", key.CorpId);
+            command.Parameters.AddWithValue("member", userId.ToLowerInvariant());
+            command.Parameters.AddWithValue("now", now);
+            batch.BatchCommands.Add(command);
         }
-
-        await using var claim = Command(connection, """
-            INSERT INTO provisioning_idempotency AS t (corp_id, request_id, user_id, state, owner, lease_expires_at, attempts, created_at, updated_at)
-            VALUES (@corp, @request, @user, 0, @owner, @lease, 1, @now, @now)
-            ON CONFLICT (corp_id, request_id) DO UPDATE
-                SET state = 0, owner = @owner, lease_expires_at = @lease, attempts = t.attempts + 1, updated_at = @now
-                WHERE t.state = 3 OR (t.state IN (0, 4) AND (t.owner = @owner OR t.owner IS NULL OR t.lease_expires_at <= @now))
-            RETURNING t.attempts, t.member_seq
-            """, key);
+        claim.Parameters.AddWithValue("request", key.RequestId);
         claim.Parameters.AddWithValue("user", userId);
         claim.Parameters.AddWithValue("owner", owner);
-        claim.Parameters.AddWithValue("lease", _time.GetUtcNow() + lease);
-        int attempts;
-        long? seq;
-        await using (var reader = await claim.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
-        {
-            if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                await reader.DisposeAsync().ConfigureAwait(false);
-                var ended = await ReadEndedOrElsewhereAsync(connection, key, cancellationToken).ConfigureAwait(false);
-                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-                return ended;
-            }
-            attempts = reader.GetInt32(0);
-            seq = reader.IsDBNull(1) ? null : reader.GetInt64(1);
-        }
+        claim.Parameters.AddWithValue("lease", now + lease);
+        // First arrival: the request's place in its member's order is when it was sent (else now), for good.
+        claim.Parameters.AddWithValue("place", revision.Place(_time));
 
-        if (seq is null)
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+        if (reader.IsDBNull(0))
         {
-            // First arrival: the request's place in its member's order is when it was sent (else now), for good.
-            seq = revision.Place(_time);
-            await using var number = Command(connection,
-                "UPDATE provisioning_idempotency SET member = @member, member_seq = @seq WHERE corp_id = @corp AND request_id = @request", key);
-            number.Parameters.AddWithValue("member", member);
-            number.Parameters.AddWithValue("seq", seq.Value);
-            await number.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            // Not claimed: it ended, or another delivery holds it (or it was purged in between: the caller's retry claims it afresh).
+            return reader.IsDBNull(2) ? IdempotencyClaim.Elsewhere(now)
+                : reader.GetInt16(2) is InProgress or Waiting ? IdempotencyClaim.Elsewhere(reader.GetFieldValue<DateTimeOffset>(3))
+                : IdempotencyClaim.Completed(new StoredOutcome(reader.GetString(4), reader.GetString(5)));
         }
-
-        await using (var blocker = Command(connection, """
-            SELECT request_id, owner IS NOT NULL AND lease_expires_at > @now FROM provisioning_idempotency
-            WHERE corp_id = @corp AND member = @member AND state IN (0, 4) AND request_id <> @request
-                AND (member_seq < @seq OR (state = 0 AND owner IS NOT NULL AND lease_expires_at > @now))
-            ORDER BY member_seq LIMIT 1
-            """, key))
-        {
-            blocker.Parameters.AddWithValue("member", member);
-            blocker.Parameters.AddWithValue("seq", seq.Value);
-            Guid? blockedBy = null;
-            var running = false;
-            await using (var reader = await blocker.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
-            {
-                if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                {
-                    blockedBy = reader.GetGuid(0);
-                    running = reader.GetBoolean(1);
-                }
-            }
-            if (blockedBy is not null)
-            {
-                // Not this delivery's turn: waiting under its lease (a duplicate waits for it; the member's later commands
-                // wait in process behind it), and no attempt counted.
-                await using var undo = Command(connection, """
-                    UPDATE provisioning_idempotency SET state = 4, attempts = attempts - 1 WHERE corp_id = @corp AND request_id = @request
-                    """, key);
-                await undo.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-                return IdempotencyClaim.Waiting(blockedBy.Value, running);
-            }
-        }
-
-        var result = IdempotencyClaim.Started(attempts);
-        if (revision.Version is not null || revision.SentAt is not null)
-        {
-            await using var last = Command(connection, """
-                SELECT state_version, profile_version, state_sent_at, profile_sent_at FROM provisioning_member_revisions
-                WHERE corp_id = @corp AND member = @member
-                """, key);
-            last.Parameters.AddWithValue("member", member);
-            await using var reader = await last.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                result = IdempotencyClaim.Started(attempts, new AppliedRevision(
-                    reader.IsDBNull(0) ? null : reader.GetInt64(0), reader.IsDBNull(1) ? null : reader.GetInt64(1),
-                    reader.IsDBNull(2) ? null : reader.GetFieldValue<DateTimeOffset>(2), reader.IsDBNull(3) ? null : reader.GetFieldValue<DateTimeOffset>(3)));
-            }
-        }
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return result;
+        if (!reader.IsDBNull(6))
+            return IdempotencyClaim.Waiting(reader.GetGuid(6), reader.GetBoolean(7));
+        var attempts = reader.GetInt32(0);
+        if (revision.Version is null && revision.SentAt is null)
+            return IdempotencyClaim.Started(attempts);
+        return IdempotencyClaim.Started(attempts, new AppliedRevision(
+            reader.IsDBNull(8) ? null : reader.GetInt64(8), reader.IsDBNull(9) ? null : reader.GetInt64(9),
+            reader.IsDBNull(10) ? null : reader.GetFieldValue<DateTimeOffset>(10), reader.IsDBNull(11) ? null : reader.GetFieldValue<DateTimeOffset>(11)));
     }
 
-    async Task<IdempotencyClaim> ReadEndedOrElsewhereAsync(NpgsqlConnection connection, IdempotencyKey key, CancellationToken cancellationToken)
-    {
-        await using var read = Command(connection,
-            "SELECT state, lease_expires_at, outcome_type, outcome FROM provisioning_idempotency WHERE corp_id = @corp AND request_id = @request", key);
-        await using var reader = await read.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            // Purged between the two statements: extremely unlikely; the caller's retry claims it afresh.
-            return IdempotencyClaim.Elsewhere(_time.GetUtcNow());
-        return reader.GetInt16(0) is InProgress or Waiting
-            ? IdempotencyClaim.Elsewhere(reader.GetFieldValue<DateTimeOffset>(1))
-            : IdempotencyClaim.Completed(new StoredOutcome(reader.GetString(2), reader.GetString(3)));
-    }
+    // A new request is inserted, an unfinished one whose lease is ours or has run out (or a parked one) is taken over, an
+    // exhausted one too (a replay); blocked by an unfinished request of the member placed earlier, or by one running now
+    // whatever its place (not one merely waiting: two that wait for each other would both end in the member-wait queue),
+    // it is marked waiting under this delivery's lease, without an attempt. The columns: the claim (attempts), the request
+    // as it stood (state, lease, outcome), the blocker (request, running), what was applied to the member.
+    const string ClaimSql = """
+        WITH existing AS (
+            SELECT state, lease_expires_at, outcome_type, outcome, member_seq FROM provisioning_idempotency
+            WHERE corp_id = @corp AND request_id = @request),
+        blocker AS (
+            SELECT i.request_id, i.owner IS NOT NULL AND i.lease_expires_at > @now AS running FROM provisioning_idempotency i
+            WHERE i.corp_id = @corp AND i.member = @member AND i.state IN (0, 4) AND i.request_id <> @request
+                AND (i.member_seq < COALESCE((SELECT member_seq FROM existing), @place)
+                    OR (i.state = 0 AND i.owner IS NOT NULL AND i.lease_expires_at > @now))
+            ORDER BY i.member_seq LIMIT 1),
+        claim AS (
+            INSERT INTO provisioning_idempotency AS t
+                (corp_id, request_id, user_id, state, owner, lease_expires_at, attempts, created_at, updated_at, member, member_seq)
+            SELECT @corp, @request, @user, CASE WHEN blocked THEN 4 ELSE 0 END, @owner, @lease, CASE WHEN blocked THEN 0 ELSE 1 END,
+                @now, @now, @member, @place
+            FROM (SELECT EXISTS (SELECT 1 FROM blocker) AS blocked) b
+            ON CONFLICT (corp_id, request_id) DO UPDATE
+                SET state = excluded.state, owner = excluded.owner, lease_expires_at = excluded.lease_expires_at,
+                    attempts = t.attempts + excluded.attempts, updated_at = excluded.updated_at,
+                    member = COALESCE(t.member, excluded.member), member_seq = COALESCE(t.member_seq, excluded.member_seq)
+                WHERE t.state = 3 OR (t.state IN (0, 4) AND (t.owner = excluded.owner OR t.owner IS NULL OR t.lease_expires_at <= excluded.updated_at))
+            RETURNING t.attempts)
+        SELECT c.attempts, NULL::int, e.state, e.lease_expires_at, e.outcome_type, e.outcome, k.request_id, k.running,
+            r.state_version, r.profile_version, r.state_sent_at, r.profile_sent_at
+        FROM (SELECT 1) one
+            LEFT JOIN claim c ON true LEFT JOIN existing e ON true LEFT JOIN blocker k ON true
+            LEFT JOIN provisioning_member_revisions r ON r.corp_id = @corp AND r.member = @member
+        """;
 
     NpgsqlCommand Command(NpgsqlConnection connection, string sql, IdempotencyKey key)
     {

@@ -73,6 +73,12 @@ internal sealed class CorpPace : IDisposable
         return new PaceSlot(this, _time.GetTimestamp());
     }
 
+    /// <summary>A command gives its slot back while it waits for something that is not WeCom (its member's turn).</summary>
+    internal void StepAside() => _slots.Release();
+
+    /// <summary>The command takes a slot again after <see cref="StepAside"/>, waiting behind the others if none is free.</summary>
+    internal ValueTask ReturnAsync(CancellationToken cancellationToken) => _slots.AcquireAsync(out _, cancellationToken);
+
     internal void Exit(PaceSlot slot)
     {
         var service = _time.GetElapsedTime(slot.Started) - slot.Waited;

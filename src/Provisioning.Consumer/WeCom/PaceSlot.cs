@@ -28,6 +28,27 @@ internal sealed class PaceSlot(CorpPace pace, long started) : IDisposable
             Interlocked.Add(ref _waitedTicks, waited.Ticks);
     }
 
+    /// <summary>
+    /// Gives the slot back while <paramref name="waiting"/> runs (the command waits for its member's turn, which calls no
+    /// WeCom API), then takes one again: waiting commands do not hold the enterprise's slots from those that can run, and
+    /// the time is left out of the service time.
+    /// </summary>
+    public async Task AsideAsync(Task waiting, TimeProvider time)
+    {
+        var started = time.GetTimestamp();
+        pace.StepAside();
+        try
+        {
+            await waiting.ConfigureAwait(false);
+        }
+        finally
+        {
+            // Not cancellable: the slot must be held again before the command ends and gives it back.
+            await pace.ReturnAsync(CancellationToken.None).ConfigureAwait(false);
+            AddWaited(time.GetElapsedTime(started));
+        }
+    }
+
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 0)

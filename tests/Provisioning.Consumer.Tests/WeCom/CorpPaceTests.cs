@@ -75,4 +75,24 @@ public sealed class CorpPaceTests
         slots[0].Dispose();
         (await waiting.WaitAsync(TimeSpan.FromSeconds(5))).Dispose();
     }
+
+    [Fact]
+    public async Task AsideAsync_WhileACommandWaitsForItsMember_ItsSlotServesAnother()
+    {
+        using var pace = new CorpPace("ww1", new WeComLimitsOptions { ConcurrentCalls = 1 }, TimeProvider.System);
+        var waiting = await pace.EnterAsync(default);
+        var turn = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        var aside = waiting.AsideAsync(turn.Task, TimeProvider.System);
+        var other = await pace.EnterAsync(default).AsTask().WaitAsync(TimeSpan.FromSeconds(5));
+        turn.SetResult();
+
+        // Back only once the other gave its slot up: never two in flight beyond the limit.
+        Assert.False(aside.IsCompleted);
+        other.Dispose();
+        await aside.WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.Equal(1, pace.InFlight);
+        waiting.Dispose();
+        Assert.Equal(0, pace.InFlight);
+    }
 }
