@@ -14,6 +14,12 @@ public sealed record MemberUpdated : MemberCommandSucceeded
     /// </summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
 
+    /// <summary>
+    /// What of the command was not applied because a newer command of the member had already set it: <c>state</c> (its
+    /// <c>enable</c>) or <c>profile</c> (its fields). Empty when all of it was applied; <see cref="Warnings"/> says why.
+    /// </summary>
+    public IReadOnlyList<string> NotApplied { get; init; } = [];
+
     /// <summary>WeCom's JSON answer to <c>user/update</c>, as received.</summary>
     public JsonElement? Response { get; init; }
 }

@@ -117,6 +117,7 @@ internal sealed class MemberCommandConsumer<TCommand>(
 
         // Newer wins, aspect by aspect: what is older than what was applied is not applied; the rest is, when it can be apart.
         var notes = (IReadOnlyList<string>)[];
+        var notApplied = (IReadOnlyList<string>)[];
         if (claim.StaleAspects(revision) is var stale && stale != MemberAspects.None)
         {
             var why = string.Join("; ", Aspects(stale).Select(aspect => claim.Applied!.Explain(revision, aspect, key.UserId)));
@@ -130,6 +131,7 @@ internal sealed class MemberCommandConsumer<TCommand>(
             command = narrowed;
             revision = revision with { Aspects = fresh };
             notes = [$"{(stale == MemberAspects.State ? "enable" : "the profile fields")} not applied: {why}"];
+            notApplied = [stale == MemberAspects.State ? "state" : "profile"];
         }
 
         if (operation.Removes(command) && await GuardedAsync(context, request, owner, claim, key, corpId, revision).ConfigureAwait(false))
@@ -142,7 +144,7 @@ internal sealed class MemberCommandConsumer<TCommand>(
         {
             outcome = await retry.Pipeline.ExecuteAsync(async token =>
             {
-                var factory = new OutcomeFactory(operation.NewFailure, key, corpId, ++attempt, timeProvider.GetUtcNow(), notes);
+                var factory = new OutcomeFactory(operation.NewFailure, key, corpId, ++attempt, timeProvider.GetUtcNow(), notes, notApplied);
                 return await operation.ApplyAsync(corpId, command, factory, token).ConfigureAwait(false);
             }, cancellationToken).ConfigureAwait(false);
         }

@@ -5,14 +5,18 @@ namespace Provisioning.Consumer.Operations;
 
 /// <summary>
 /// Builds the outcome events of one attempt at one command, filling in what every event says. <paramref name="notes"/>:
-/// what the pipeline has to say in a success event's warnings (a part of the command older than what was applied).
+/// what the pipeline has to say in a success event's warnings (a part of the command older than what was applied, named in
+/// <paramref name="notApplied"/>).
 /// </summary>
 internal sealed class OutcomeFactory(Func<MemberCommandFailed> newFailure, CommandKey key, string corpId, int attempts, DateTimeOffset now,
-    IReadOnlyList<string>? notes = null)
+    IReadOnlyList<string>? notes = null, IReadOnlyList<string>? notApplied = null)
 {
     public string CorpId => corpId;
 
     public IReadOnlyList<string> Notes => notes ?? [];
+
+    /// <summary>The aspects of the command left out as older than what was applied ("state", "profile").</summary>
+    public IReadOnlyList<string> NotApplied => notApplied ?? [];
 
     /// <summary>This attempt's number, over every delivery; above 1 an earlier attempt may have reached WeCom.</summary>
     public int Attempts => attempts;

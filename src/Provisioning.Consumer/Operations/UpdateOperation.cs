@@ -35,10 +35,10 @@ internal sealed class UpdateOperation(IWeComClient weCom, MobileCheck mobileChec
         {
             // A rename that timed out may have been made: the old userid is then gone (60111) and the new one exists.
             if (result.Class == WeComErrorClass.NotFound && command.NewUserId is not null && outcomes.Attempts > 1)
-                return outcomes.Applied(new MemberUpdated { NewUserId = command.NewUserId, Warnings = [.. outcomes.Notes, "an earlier attempt renamed the member; this one found the old userid gone"] });
+                return outcomes.Applied(new MemberUpdated { NewUserId = command.NewUserId, Warnings = [.. outcomes.Notes, "an earlier attempt renamed the member; this one found the old userid gone"], NotApplied = outcomes.NotApplied });
             return outcomes.FromFailure("user/update", result);
         }
         var warnings = await mobileCheck.WarningsAsync(corpId, command.NewUserId ?? command.UserId, command.Mobile, cancellationToken).ConfigureAwait(false);
-        return outcomes.Applied(new MemberUpdated { NewUserId = command.NewUserId, Warnings = [.. outcomes.Notes, .. warnings], Response = result.Raw });
+        return outcomes.Applied(new MemberUpdated { NewUserId = command.NewUserId, Warnings = [.. outcomes.Notes, .. warnings], NotApplied = outcomes.NotApplied, Response = result.Raw });
     }
 }

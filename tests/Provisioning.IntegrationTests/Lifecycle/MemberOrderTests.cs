@@ -73,6 +73,7 @@ public sealed class MemberOrderTests(MemberOrderSystem system) : IClassFixture<M
         Assert.True(moved.Type == nameof(MemberUpdated), $"{moved.Type} {moved.Reason}: {moved.Message}");
         var warning = Assert.Single(moved.Message.GetProperty("warnings").EnumerateArray()).GetString();
         Assert.Contains("enable not applied: version 10 is older than version 20", warning, StringComparison.Ordinal);
+        Assert.Equal("state", Assert.Single(moved.Message.GetProperty("notApplied").EnumerateArray()).GetString());
         var member = (await system.Simulator.LedgerAsync()).Members.Single(m => m.UserId == hire.UserId);
         Assert.Equal(("总监", 2), (member.Body.GetProperty("position").GetString(), member.Status));
 
