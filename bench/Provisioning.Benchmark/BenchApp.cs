@@ -47,7 +47,7 @@ internal static class BenchApp
             scenarios.Add(new Scenario($"store {store}, 0 ms, 100/s steady", ConsumerKind.Ours, 1, 0, store, true, openLoop, 100));
         // Steady soaks (issue 19): the ledger's files and the consumer's memory over minutes, against the same soak without
         // the ledger (the provisioning log is on in both).
-        var soakSeconds = options.SoakSeconds ?? (options.Quick ? 30 : 300);
+        var soakSeconds = options.SoakSeconds ?? (options.Quick ? 20 : 300);
         foreach (var store in new[] { "None", "Sqlite" })
             scenarios.Add(new($"soak, store {store}, 100 ms, {options.SoakRate}/s, {soakSeconds} s", ConsumerKind.Ours, 1, 100, store, false,
                 options.SoakRate * soakSeconds, options.SoakRate, SoakSeconds: soakSeconds));

@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace Provisioning.Benchmark;
 
-/// <summary>What to run. <c>--quick</c> is the smoke mode (under a minute); the defaults are the full run of the README.</summary>
+/// <summary>What to run. <c>--quick</c> is the smoke mode (a few minutes); the defaults are the full run of the README.</summary>
 internal sealed record BenchOptions
 {
     public int Commands { get; init; } = 10_000;
@@ -11,7 +11,7 @@ internal sealed record BenchOptions
     public bool Quick { get; init; }
     public string? Only { get; init; }
 
-    /// <summary>How long each steady soak runs (<c>--seconds</c>); the default is 300, or 30 with <c>--quick</c>.</summary>
+    /// <summary>How long each steady soak runs (<c>--seconds</c>); the default is 300, or 20 with <c>--quick</c>.</summary>
     public int? SoakSeconds { get; init; }
 
     /// <summary>The soaks' steady rate (<c>--soak-rate</c>): the run was at about 140 creates/s.</summary>
