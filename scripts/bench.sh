@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The benchmark: starts RabbitMQ and PostgreSQL (installing them if needed), builds in Release, publishes the consumer
 # with ReadyToRun as the container image does (for --knobs), runs bench/ and prints its table. Pass --quick for the
-# smoke mode (under a minute); see bench/Provisioning.Benchmark/BenchOptions.cs for more.
+# smoke mode (a few minutes); see bench/Provisioning.Benchmark/BenchOptions.cs for more.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # What this run starts, it stops at the end (the shared broker and PostgreSQL when they were not running before it).

@@ -49,6 +49,12 @@ internal static class BenchApp
         scenarios.AddRange(options.Replicas.Where(r => r > 1).Select(r => new Scenario($"ours, 0 ms, lifted, {r} replicas (PostgreSQL store)", ConsumerKind.Ours, r, 0, postgres ? "Postgres" : "Sqlite", true, n)));
         foreach (var store in postgres ? new[] { "None", "Sqlite", "Postgres" } : ["None", "Sqlite"])
             scenarios.Add(new Scenario($"store {store}, 0 ms, 100/s steady", ConsumerKind.Ours, 1, 0, store, true, openLoop, 100));
+        // Steady soaks (issue 19): the ledger's files and the consumer's memory over minutes, against the same soak without
+        // the ledger (the provisioning log is on in both).
+        var soakSeconds = options.SoakSeconds ?? (options.Quick ? 20 : 300);
+        foreach (var store in new[] { "None", "Sqlite" })
+            scenarios.Add(new($"soak, store {store}, 100 ms, {options.SoakRate}/s, {soakSeconds} s", ConsumerKind.Ours, 1, 100, store, false,
+                options.SoakRate * soakSeconds, options.SoakRate, SoakSeconds: soakSeconds));
         foreach (var knob in options.Knobs)
         {
             if (knob.ReadyToRun && !File.Exists(Path.Combine(options.ReadyToRunDirectory, "Provisioning.Consumer.dll")))
@@ -107,6 +113,7 @@ internal static class BenchApp
         foreach (var store in results.Where(r => none is not null && r.Scenario.Name.StartsWith("store ", StringComparison.Ordinal) && r != none))
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                 $"idempotency store {store.Scenario.Store}: median added latency {store.P50 - none!.P50:0.00} ms per command over no store")).ConfigureAwait(false);
+        await SoakReport.WriteAsync(output, results).ConfigureAwait(false);
         // The issue's rule: no 45009 and no failed command in any row.
         return allRuns.SelectMany(r => r).Any(r => r.Failed > 0 || r.RateLimited > 0) ? 1 : 0;
     }

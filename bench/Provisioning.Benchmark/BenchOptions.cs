@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace Provisioning.Benchmark;
 
-/// <summary>What to run. <c>--quick</c> is the smoke mode (under a minute); the defaults are the full run of the README.</summary>
+/// <summary>What to run. <c>--quick</c> is the smoke mode (a few minutes); the defaults are the full run of the README.</summary>
 internal sealed record BenchOptions
 {
     public int Commands { get; init; } = 10_000;
@@ -10,6 +10,12 @@ internal sealed record BenchOptions
     public int[] Replicas { get; init; } = [1, 2, 4];
     public bool Quick { get; init; }
     public string? Only { get; init; }
+
+    /// <summary>How long each steady soak runs (<c>--seconds</c>); the default is 300, or 20 with <c>--quick</c>.</summary>
+    public int? SoakSeconds { get; init; }
+
+    /// <summary>The soaks' steady rate (<c>--soak-rate</c>): the run was at about 140 creates/s.</summary>
+    public int SoakRate { get; init; } = 140;
 
     /// <summary>Repeat every row <see cref="Runs"/> times, not only those where the code sets the pace.</summary>
     public bool RepeatAll { get; init; }
@@ -53,9 +59,11 @@ internal sealed record BenchOptions
                 "--replicas" => options with { Replicas = [.. args[++i].Split(',').Select(r => int.Parse(r, CultureInfo.InvariantCulture))] },
                 "--no-postgres" => options with { Postgres = null },
                 "--only" => options with { Only = args[++i] },
+                "--seconds" => options with { SoakSeconds = int.Parse(args[++i], CultureInfo.InvariantCulture) },
+                "--soak-rate" => options with { SoakRate = int.Parse(args[++i], CultureInfo.InvariantCulture) },
                 "--repeat-all" => options with { RepeatAll = true },
                 "--knobs" => options with { Knobs = RuntimeKnobs() },
-                _ => throw new ArgumentException($"Unknown option {args[i]}. Options: --quick --commands N --runs N --replicas 1,2,4 --no-postgres --only TEXT --repeat-all --knobs"),
+                _ => throw new ArgumentException($"Unknown option {args[i]}. Options: --quick --commands N --runs N --replicas 1,2,4 --no-postgres --only TEXT --repeat-all --knobs --seconds N --soak-rate N"),
             };
         }
         return options;

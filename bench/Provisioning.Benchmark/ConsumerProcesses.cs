@@ -41,6 +41,9 @@ internal sealed class ConsumerProcesses : IAsyncDisposable
     /// <summary>The largest peak resident set (VmHWM) among the processes, in MiB.</summary>
     public double PeakRssMiB => _processes.Max(p => p.PeakRssMiB);
 
+    /// <summary>The processes' resident sets now (VmRSS), together, in MiB.</summary>
+    public double RssMiB => _processes.Sum(p => p.RssMiB);
+
     public async ValueTask DisposeAsync()
     {
         foreach (var process in _processes)

@@ -32,9 +32,10 @@ internal enum ConsumerKind
 /// updates, then their disables) instead of creates only.</param>
 /// <param name="Burst">Each person's hire, move, leave and rehire (create, update, disable, enable) published back to back,
 /// person after person: what the member order costs when a person's commands are in flight together (issue 19).</param>
+/// <param name="SoakSeconds">A steady soak this long (at <paramref name="OpenLoopRate"/>), sampling memory and the stores' files (0: not a soak).</param>
 internal sealed record Scenario(string Name, ConsumerKind Kind, int Replicas, int LatencyMs, string Store, bool RaisedLimits, int Commands,
     int OpenLoopRate = 0, int JitterMs = 0, int Corps = 1, int WeComConcurrencyLimit = 0, bool Cold = false,
-    IReadOnlyDictionary<string, string>? Environment = null, string? ConsumerDirectory = null, bool Mixed = false, bool Burst = false);
+    IReadOnlyDictionary<string, string>? Environment = null, string? ConsumerDirectory = null, bool Mixed = false, bool Burst = false, int SoakSeconds = 0);
 
 /// <summary>What one run of a scenario measured.</summary>
 /// <param name="Scenario">The scenario.</param>
@@ -51,8 +52,9 @@ internal sealed record Scenario(string Name, ConsumerKind Kind, int Replicas, in
 /// <param name="AfterTenSeconds">Creates/s from then to the last outcome: the steady state a cold start is compared with.</param>
 /// <param name="RateLimited">45009 answers the simulator gave.</param>
 /// <param name="ConcurrencyLimited">45033 answers the simulator gave.</param>
+/// <param name="Soak">A soak's memory and file sizes over time.</param>
 internal sealed record Result(Scenario Scenario, double Throughput, double P50, double P95, double P99, double Max, double CpuSeconds, double PeakRssMiB,
-    int Failed, double SlowestCorp, double FirstTenSeconds, double AfterTenSeconds, int RateLimited, int ConcurrencyLimited)
+    int Failed, double SlowestCorp, double FirstTenSeconds, double AfterTenSeconds, int RateLimited, int ConcurrencyLimited, SoakFigures? Soak = null)
 {
     /// <summary>CPU-seconds of the consumer process(es) per 1,000 commands.</summary>
     public double CpuPerThousand => CpuSeconds * 1000 / Scenario.Commands;

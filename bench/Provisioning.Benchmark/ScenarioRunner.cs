@@ -106,6 +106,7 @@ internal static class ScenarioRunner
             var bus = Bus.Factory.CreateUsingRabbitMq(cfg => cfg.Host(broker.AmqpUri));
             await bus.StartAsync();
             var published = new ConcurrentDictionary<Guid, long>();
+            await using var sampler = scenario.SoakSeconds > 0 ? new SoakSampler(consumers, sqlite, () => arrivals.Count) : null;
             long started;
             TimeSpan cpuBefore;
             if (scenario.Cold)
@@ -130,6 +131,7 @@ internal static class ScenarioRunner
                 arrivals.Clear();
                 failed = 0;
                 cpuBefore = consumers.CpuTime;
+                sampler?.Start();
                 started = Stopwatch.GetTimestamp();
                 await PublishAsync(bus, scenario, corps, published, scenario.OpenLoopRate, started);
             }
@@ -141,6 +143,7 @@ internal static class ScenarioRunner
                 Console.Error.WriteLine($"  {scenario.Name}: {failed} failed; the consumers said:\n{consumers.Output}");
             var cpu = (consumers.CpuTime - cpuBefore).TotalSeconds;
             var rss = consumers.PeakRssMiB;
+            var soak = sampler is null ? null : await sampler.StopAsync(scenario.Commands);
             await consumers.DisposeAsync();
             await bus.StopAsync();
             var ledger = await simulator.LedgerAsync();
@@ -161,7 +164,7 @@ internal static class ScenarioRunner
                 .Select(g => g.Count() / Stopwatch.GetElapsedTime(started, g.Max(a => a.At)).TotalSeconds).DefaultIfEmpty().Min();
             return new Result(scenario, latencies.Length / seconds, Percentile(latencies, 0.50), Percentile(latencies, 0.95),
                 Percentile(latencies, 0.99), latencies.DefaultIfEmpty().Max(), cpu, rss, failed + scenario.Commands - latencies.Length,
-                slowestCorp, firstTen, afterTen, ledger.ErrorAnswers.GetValueOrDefault(45009), ledger.ErrorAnswers.GetValueOrDefault(45033));
+                slowestCorp, firstTen, afterTen, ledger.ErrorAnswers.GetValueOrDefault(45009), ledger.ErrorAnswers.GetValueOrDefault(45033), soak);
         }
     }
 

@@ -34,5 +34,6 @@ public sealed class BenchmarkSmokeTests
         Assert.Contains("ours / naive at 0 ms", text, StringComparison.Ordinal);
         Assert.Contains("ours, 45033 storm", text, StringComparison.Ordinal);
         Assert.Contains("idempotency store Sqlite: median added latency", text, StringComparison.Ordinal);
+        Assert.Contains("steady soaks", text, StringComparison.Ordinal);
     }
 }

@@ -125,6 +125,23 @@ public sealed class ConsumerProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>The process's resident set now (VmRSS), in MiB: 0 once it has exited.</summary>
+    public double RssMiB
+    {
+        get
+        {
+            try
+            {
+                var line = File.ReadLines($"/proc/{_process.Id}/status").FirstOrDefault(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
+                return line is null ? 0 : double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) / 1024;
+            }
+            catch (IOException)
+            {
+                return 0;
+            }
+        }
+    }
+
     /// <summary>What the process wrote to standard error alone.</summary>
     public string ErrorOutput => string.Join('\n', _errors);
 

@@ -43,6 +43,9 @@ public interface IIdempotencyStore
     /// <summary>One cheap round trip, for readiness: throws when the store cannot be used.</summary>
     Task PingAsync(CancellationToken cancellationToken);
 
-    /// <summary>Deletes ended requests last updated before <paramref name="endedBefore"/>; returns how many.</summary>
+    /// <summary>
+    /// Deletes ended requests last updated before <paramref name="endedBefore"/>, and what was applied to members last
+    /// updated before it that have no unfinished request; returns how many rows of both.
+    /// </summary>
     Task<int> PurgeAsync(DateTimeOffset endedBefore, CancellationToken cancellationToken);
 }

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Options;
 
 namespace Provisioning.Consumer.Idempotency;
 
-/// <summary>Deletes ended requests older than <see cref="IdempotencyOptions.Retention"/> every <see cref="IdempotencyOptions.CleanupInterval"/>, off the consume path.</summary>
+/// <summary>Deletes ended requests and members' applied versions older than <see cref="IdempotencyOptions.Retention"/> every <see cref="IdempotencyOptions.CleanupInterval"/>, off the consume path.</summary>
 internal sealed partial class IdempotencyCleanupService(
     IIdempotencyStore store,
     IOptions<IdempotencyOptions> options,
@@ -29,7 +29,7 @@ internal sealed partial class IdempotencyCleanupService(
         while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
     }
 
-    [LoggerMessage(EventId = 3000, Level = LogLevel.Information, Message = "Deleted {Count} ended idempotency entries past their retention")]
+    [LoggerMessage(EventId = 3000, Level = LogLevel.Information, Message = "Deleted {Count} idempotency entries (ended requests, members' applied versions) past their retention")]
     static partial void LogPurged(ILogger logger, int count);
 
     [LoggerMessage(EventId = 3001, Level = LogLevel.Warning, Message = "Could not delete expired idempotency entries")]

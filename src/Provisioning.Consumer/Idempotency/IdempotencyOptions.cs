@@ -28,6 +28,14 @@ public sealed class IdempotencyOptions : IValidatableObject
     /// <value>The default is data/idempotency.db under the working directory.</value>
     public string SqlitePath { get; set; } = "data/idempotency.db";
 
+    /// <summary>
+    /// The SQLite file's write-ahead log, in MiB: past it, the writer lets the log start afresh between two writes, and
+    /// the file is cut back to it. Larger means fewer of these short pauses, more disk.
+    /// </summary>
+    /// <value>The default is 4 (SQLite's own default checkpoint size, 1,000 pages of 4 KiB).</value>
+    [Range(1, 1024, ErrorMessage = "Idempotency:SqliteWalMegabytes must be between 1 and 1024.")]
+    public int SqliteWalMegabytes { get; set; } = 4;
+
     /// <summary>PostgreSQL connection string, from <c>ConnectionStrings:Idempotency</c>.</summary>
     public string? ConnectionString { get; set; }
 
@@ -36,7 +44,7 @@ public sealed class IdempotencyOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00", ErrorMessage = "Idempotency:LeaseDuration must be between 1 second and 1 hour.")]
     public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromMinutes(2);
 
-    /// <summary>How long ended requests are remembered (and so answered identically).</summary>
+    /// <summary>How long ended requests are remembered (and so answered identically), and what was applied to a member with nothing unfinished.</summary>
     /// <value>The default is 30 days.</value>
     [Range(typeof(TimeSpan), "00:01:00", "3650.00:00:00", ErrorMessage = "Idempotency:Retention must be between 1 minute and 10 years.")]
     public TimeSpan Retention { get; set; } = TimeSpan.FromDays(30);

@@ -299,8 +299,34 @@ internal sealed class PostgresIdempotencyStore : IIdempotencyStore, IAsyncDispos
                 await using var removals = _dataSource.CreateCommand("DELETE FROM provisioning_removals WHERE admitted_at < @before");
                 removals.Parameters.AddWithValue("before", endedBefore);
                 await removals.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                return total;
+                return total + await PurgeMembersAsync(endedBefore, cancellationToken).ConfigureAwait(false);
             }
+        }
+    }
+
+    /// <summary>
+    /// Forgets what was applied to members last updated before <paramref name="before"/> (never, for rows from before
+    /// updated_at) with no unfinished request, in batches. SKIP LOCKED: a member row locked by a claim in flight (which
+    /// may be adding an unfinished request this statement cannot see yet) is left for the next round.
+    /// </summary>
+    async Task<int> PurgeMembersAsync(DateTimeOffset before, CancellationToken cancellationToken)
+    {
+        var total = 0;
+        while (true)
+        {
+            await using var delete = _dataSource.CreateCommand("""
+                DELETE FROM provisioning_member_revisions WHERE (corp_id, member) IN (
+                    SELECT m.corp_id, m.member FROM provisioning_member_revisions m
+                    WHERE COALESCE(m.updated_at, '-infinity') < @before
+                        AND NOT EXISTS (SELECT 1 FROM provisioning_idempotency i
+                            WHERE i.corp_id = m.corp_id AND i.member = m.member AND i.state IN (0, 4))
+                    LIMIT 1000 FOR UPDATE SKIP LOCKED)
+                """);
+            delete.Parameters.AddWithValue("before", before);
+            var deleted = await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            total += deleted;
+            if (deleted < 1000)
+                return total;
         }
     }
 

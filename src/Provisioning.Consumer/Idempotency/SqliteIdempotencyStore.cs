@@ -23,6 +23,7 @@ internal sealed class SqliteIdempotencyStore : IIdempotencyStore, IAsyncDisposab
 
     readonly string _connectionString;
     readonly TimeProvider _time;
+    readonly SqliteWalBound _wal;
 
     // Writes grouped into one transaction at most.
     const int MaxGroup = 64;
@@ -50,6 +51,7 @@ internal sealed class SqliteIdempotencyStore : IIdempotencyStore, IAsyncDisposab
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         _connectionString = new SqliteConnectionStringBuilder { DataSource = path, Pooling = false, DefaultTimeout = 30 }.ToString();
         _time = time;
+        _wal = new SqliteWalBound(path, options.Value.SqliteWalMegabytes);
         _writer = Task.Run(WriteLoopAsync);
         _checkpointer = Task.Run(CheckpointLoopAsync);
     }
@@ -58,7 +60,8 @@ internal sealed class SqliteIdempotencyStore : IIdempotencyStore, IAsyncDisposab
 
     /// <summary>
     /// Copies the WAL into the database once a second when there were writes, on a connection of its own: a PASSIVE
-    /// checkpoint never blocks the writer, and the writer starts the WAL afresh once everything is copied.
+    /// checkpoint never blocks the writer. Under steady writes it never copies everything, so the WAL never starts afresh
+    /// by itself: the writer finishes the job between two groups once the WAL passes its bound (<see cref="SqliteWalBound"/>).
     /// </summary>
     async Task CheckpointLoopAsync()
     {
@@ -106,12 +109,14 @@ internal sealed class SqliteIdempotencyStore : IIdempotencyStore, IAsyncDisposab
         await using var command = connection.CreateCommand();
         // WAL with synchronous=NORMAL: durable across process crashes, one fsync per checkpoint instead of per commit.
         // Checkpoints run in the background (CheckpointLoopAsync), not in whichever write happens to fill the WAL: that
-        // write's fsync held up every command behind it (a p99 of 100 ms at 100 commands a second).
-        command.CommandText = """
+        // write's fsync held up every command behind it (a p99 of 100 ms at 100 commands a second). journal_size_limit:
+        // once the WAL starts afresh, the file is cut back to its bound (SQLite otherwise keeps it at its largest).
+        command.CommandText = $"""
             PRAGMA journal_mode = WAL;
             PRAGMA synchronous = NORMAL;
             PRAGMA busy_timeout = 30000;
             PRAGMA wal_autocheckpoint = 0;
+            PRAGMA journal_size_limit = {_wal.Bytes};
             CREATE TABLE IF NOT EXISTS idempotency (
                 corp_id TEXT NOT NULL,
                 request_id TEXT NOT NULL,
@@ -195,6 +200,9 @@ internal sealed class SqliteIdempotencyStore : IIdempotencyStore, IAsyncDisposab
             {
                 await WriteGroupAsync(group).ConfigureAwait(false);
                 Interlocked.Increment(ref _writesSinceCheckpoint);
+                // Between groups nothing can be appended: the only moment a checkpoint can catch up with the writer.
+                if (_connection is not null)
+                    await _wal.KeepAsync(_connection).ConfigureAwait(false);
             }
         }
     }
@@ -530,9 +538,44 @@ internal sealed class SqliteIdempotencyStore : IIdempotencyStore, IAsyncDisposab
                     removals.Parameters.AddWithValue("$before", endedBefore.ToUnixTimeMilliseconds());
                     return await removals.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
                 }, cancellationToken).ConfigureAwait(false);
-                return total;
+                return total + await PurgeMembersAsync(endedBefore, cancellationToken).ConfigureAwait(false);
             }
         }
+    }
+
+    /// <summary>
+    /// Forgets what was applied to members last updated before <paramref name="before"/> (never, for rows from before
+    /// updated_at) with no unfinished request: one window of rowids per write, so no write scans the whole table while
+    /// commands wait behind it. A member's next command numbers it afresh.
+    /// </summary>
+    async Task<int> PurgeMembersAsync(DateTimeOffset before, CancellationToken cancellationToken)
+    {
+        var total = 0;
+        long? after = 0;
+        while (after is not null)
+        {
+            (var deleted, after) = await WriteAsync(async connection =>
+            {
+                await using var window = connection.CreateCommand();
+                window.CommandText = "SELECT MAX(rowid) FROM (SELECT rowid FROM member_revisions WHERE rowid > $after ORDER BY rowid LIMIT 1000)";
+                window.Parameters.AddWithValue("$after", after);
+                if (await window.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not long upTo)
+                    return (0, (long?)null);
+                await using var delete = connection.CreateCommand();
+                delete.CommandText = """
+                    DELETE FROM member_revisions WHERE rowid IN (
+                        SELECT m.rowid FROM member_revisions m
+                        WHERE m.rowid > $after AND m.rowid <= $upTo AND COALESCE(m.updated_at, 0) < $before
+                            AND NOT EXISTS (SELECT 1 FROM idempotency i WHERE i.corp_id = m.corp_id AND i.member = m.member AND i.state IN (0, 4)))
+                    """;
+                delete.Parameters.AddWithValue("$after", after);
+                delete.Parameters.AddWithValue("$upTo", upTo);
+                delete.Parameters.AddWithValue("$before", before.ToUnixTimeMilliseconds());
+                return (await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false), (long?)upTo);
+            }, cancellationToken).ConfigureAwait(false);
+            total += deleted;
+        }
+        return total;
     }
 
     static SqliteCommand Command(SqliteConnection connection, SqliteTransaction? transaction, string sql, IdempotencyKey key)
