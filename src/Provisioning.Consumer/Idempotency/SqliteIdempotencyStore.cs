@@ -33,6 +33,8 @@ internal sealed class SqliteIdempotencyStore : IIdempotencyStore, IAsyncDisposab
     // Other processes sharing the file meet SQLite's own lock (busy_timeout).
     readonly Channel<PendingWrite> _writes = Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleReader = true });
     readonly Task _writer;
+    // Writes queued and not yet taken by the writer (the single-reader channel cannot count them).
+    int _queued;
     readonly Task _checkpointer;
     readonly CancellationTokenSource _stopping = new();
     SqliteConnection? _connection;
@@ -179,7 +181,12 @@ internal sealed class SqliteIdempotencyStore : IIdempotencyStore, IAsyncDisposab
     Task<T> WriteAsync<T>(Func<SqliteConnection, Task<T>> write, CancellationToken cancellationToken, bool atomic = false)
     {
         var pending = new PendingWrite<T>(write, atomic, cancellationToken);
-        ObjectDisposedException.ThrowIf(!_writes.Writer.TryWrite(pending), this);
+        Interlocked.Increment(ref _queued);
+        if (!_writes.Writer.TryWrite(pending))
+        {
+            Interlocked.Decrement(ref _queued);
+            throw new ObjectDisposedException(GetType().FullName);
+        }
         return pending.Task;
     }
 
@@ -191,6 +198,7 @@ internal sealed class SqliteIdempotencyStore : IIdempotencyStore, IAsyncDisposab
             group.Clear();
             while (group.Count < MaxGroup && _writes.Reader.TryRead(out var pending))
             {
+                Interlocked.Decrement(ref _queued);
                 if (pending.CancellationToken.IsCancellationRequested)
                     pending.Fail(new OperationCanceledException(pending.CancellationToken));
                 else
@@ -200,9 +208,10 @@ internal sealed class SqliteIdempotencyStore : IIdempotencyStore, IAsyncDisposab
             {
                 await WriteGroupAsync(group).ConfigureAwait(false);
                 Interlocked.Increment(ref _writesSinceCheckpoint);
-                // Between groups nothing can be appended: the only moment a checkpoint can catch up with the writer.
+                // Between groups nothing can be appended: the only moment a checkpoint can catch up with the writer. Its fsync
+                // holds up what queues meanwhile, so it waits for a moment with no write queued, unless the log grows past twice its bound.
                 if (_connection is not null)
-                    await _wal.KeepAsync(_connection).ConfigureAwait(false);
+                    await _wal.KeepAsync(_connection, idle: Volatile.Read(ref _queued) == 0).ConfigureAwait(false);
             }
         }
     }

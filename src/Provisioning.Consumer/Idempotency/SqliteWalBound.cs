@@ -27,8 +27,11 @@ internal sealed class SqliteWalBound(string databasePath, int megabytes)
     // The file's size at the last checkpoint that left frames uncopied (0: none since the log last rewound).
     long _triedAt;
 
-    /// <summary>Checkpoints on <paramref name="writer"/> when the log is past its bound; call it with no write in flight.</summary>
-    public async Task KeepAsync(SqliteConnection writer)
+    /// <summary>
+    /// Checkpoints on <paramref name="writer"/> when the log is past its bound and no write waits (<paramref name="idle"/>),
+    /// or past twice its bound whatever waits; call it with no write in flight.
+    /// </summary>
+    public async Task KeepAsync(SqliteConnection writer, bool idle)
     {
         var length = Length();
         if (length <= Bytes)
@@ -36,6 +39,8 @@ internal sealed class SqliteWalBound(string databasePath, int megabytes)
             _triedAt = 0;
             return;
         }
+        if (!idle && length <= 2 * Bytes)
+            return;
         if (_triedAt > 0 && length < _triedAt + Bytes / 4)
             return;
         try
