@@ -23,6 +23,20 @@ public sealed class CorruptedMessageTests(ITestOutputHelper output)
     [Fact]
     public async Task CorruptedCommands_EveryOneAnsweredOrDeadLetteredWithItsReason_NoneLost_NoStackTrace()
     {
+        // The consumer's databases (idempotency, provisioning log, keys) go with the run, after the consumer has stopped.
+        var directory = Directory.CreateTempSubdirectory("provisioning-corrupted-");
+        try
+        {
+            await RunAsync(directory.FullName);
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
+    async Task RunAsync(string directory)
+    {
         var seed = Environment.GetEnvironmentVariable("PROVISIONING_FUZZ_SEED") is { } fixedSeed ? int.Parse(fixedSeed, System.Globalization.CultureInfo.InvariantCulture) : Random.Shared.Next();
         output.WriteLine($"seed {seed} (PROVISIONING_FUZZ_SEED={seed} repeats this run)");
         var random = new Random(seed);
@@ -30,7 +44,7 @@ public sealed class CorruptedMessageTests(ITestOutputHelper output)
         await using var simulator = await Simulator.StartAsync();
         await using var consumer = await ConsumerProcess.StartAsync(broker, simulator, new()
         {
-            ["Idempotency__SqlitePath"] = Path.Combine(Path.GetTempPath(), $"provisioning-corrupted-{Guid.NewGuid():N}.db"),
+            ["Idempotency__SqlitePath"] = Path.Combine(directory, "idempotency.db"),
             ["Logging__LogLevel__Default"] = "Information",
             // Neither held for an operator nor retried for a minute: every command ends at once.
             ["Lifecycle__DeletionThreshold"] = "0",
