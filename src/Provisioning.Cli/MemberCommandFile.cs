@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using Provisioning.Contracts;
+using Provisioning.Rules;
 
 namespace Provisioning.Cli;
 
@@ -27,15 +28,6 @@ internal static class MemberCommandFile
 
     // Strict: a property the command does not have is an error, not silently dropped.
     internal static readonly JsonSerializerOptions Strict = new(JsonSerializerOptions.Web) { UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow };
-
-    // WeCom's wire names, which the contracts spell in camelCase (a file copied from a WeCom request would lose them).
-    static readonly Dictionary<string, string> WeComNames = new(StringComparer.OrdinalIgnoreCase)
-    {
-        ["userid"] = "userId", ["new_userid"] = "newUserId", ["department"] = "departments", ["main_department"] = "mainDepartment",
-        ["is_leader_in_dept"] = "departments[].isLeader", ["order"] = "departments[].order", ["direct_leader"] = "directLeaders",
-        ["biz_mail"] = "bizMail", ["avatar_mediaid"] = "avatarMediaId", ["extattr"] = "extAttr", ["external_profile"] = "externalProfile",
-        ["external_position"] = "externalPosition", ["to_invite"] = "toInvite",
-    };
 
     /// <exception cref="FormatException">The file is not a JSON array of known commands; the message names the item and the problem.</exception>
     public static IReadOnlyList<Item> Read(string json)
@@ -100,7 +92,8 @@ internal static class MemberCommandFile
         if (ex.Message.Contains("could not be mapped", StringComparison.Ordinal))
         {
             var name = path.Split('.', '[')[^1];
-            return WeComNames.TryGetValue(name, out var ours)
+            // The same suggestions as the consumer's answer to an unknown field (Provisioning.Rules.UnknownFields).
+            return UnknownFields.ContractNameOf(name) is { } ours
                 ? $"unknown property '{path}': '{name}' is WeCom's name, the command's is '{ours}'"
                 : $"unknown property '{path}'";
         }

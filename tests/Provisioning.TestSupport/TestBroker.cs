@@ -67,6 +67,13 @@ public sealed class TestBroker : IAsyncDisposable
         return json.TryGetProperty(counter, out var value) ? value.GetInt64() : 0;
     }
 
+    /// <summary>Whether an exchange exists now, from the management API (nothing is declared by asking).</summary>
+    public async Task<bool> ExchangeExistsAsync(string exchange)
+    {
+        using var response = await _management.GetAsync($"exchanges/{VirtualHost}/{Uri.EscapeDataString(exchange)}");
+        return response.IsSuccessStatusCode;
+    }
+
     /// <summary>The node that leads a queue (a quorum queue's leader, a classic queue's home node).</summary>
     public async Task<string> QueueLeaderAsync(string queue)
     {

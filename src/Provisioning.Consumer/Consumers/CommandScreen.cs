@@ -1,13 +1,16 @@
+using System.Text.Json;
 using MassTransit;
+using MassTransit.Serialization;
 using Provisioning.Consumer.Operations;
 using Provisioning.Consumer.WeCom;
+using Provisioning.Rules;
 
 namespace Provisioning.Consumer.Consumers;
 
 /// <summary>
 /// What is answered without WeCom or the store: an enterprise this service does not serve (<c>UnknownCorp</c>) and an
-/// invalid command (<c>Invalid</c>). The router screens every command; the lane consumer screens again, for commands
-/// that reach a lane another way.
+/// invalid command (<c>Invalid</c>: a broken rule, or a property the command does not have). The router screens every
+/// command; the lane consumer screens again, for commands that reach a lane another way.
 /// </summary>
 internal sealed class CommandScreen(CorpDirectory corps, OutcomePublisher outcomes, TimeProvider timeProvider)
 {
@@ -24,7 +27,8 @@ internal sealed class CommandScreen(CorpDirectory corps, OutcomePublisher outcom
             await outcomes.PublishAsync(context, unknown, operation.Name).ConfigureAwait(false);
             return null;
         }
-        var errors = operation.Validate(context.Message);
+        // Every problem at once: the properties it does not have, then its broken rules.
+        var errors = UnknownFieldsOf(context) is { Count: > 0 } extra ? [.. extra, .. operation.Validate(context.Message)] : operation.Validate(context.Message);
         if (errors.Count > 0)
         {
             // Validation is pure: a duplicate gets the same answer without the store.
@@ -34,4 +38,16 @@ internal sealed class CommandScreen(CorpDirectory corps, OutcomePublisher outcom
         }
         return corpId;
     }
+
+    /// <summary>
+    /// What the deserializer dropped: properties of the message's JSON (the envelope's <c>message</c>, or the plain-JSON
+    /// body) that <typeparamref name="TCommand"/> does not have, compared as the bus's JSON options deserialize them.
+    /// </summary>
+    static IReadOnlyList<Contracts.FieldError> UnknownFieldsOf<TCommand>(ConsumeContext<TCommand> context)
+        where TCommand : class =>
+        // The serializer context hands the message's JSON over as a JsonElement (a copy of the parsed one, no text parsed
+        // again); a context that is not System.Text.Json's has nothing to compare.
+        context.SerializerContext.TryGetMessage(typeof(JsonElement), out var json) && json is JsonElement { ValueKind: JsonValueKind.Object } element
+            ? UnknownFields.Find(element, typeof(TCommand), SystemTextJsonMessageSerializer.Options)
+            : [];
 }

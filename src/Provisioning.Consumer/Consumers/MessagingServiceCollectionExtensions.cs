@@ -41,6 +41,8 @@ internal static class MessagingServiceCollectionExtensions
             .AddCheck<DeletionGuardHealthCheck>("deletion-guard", tags: ["ready"], timeout: TimeSpan.FromSeconds(5));
 
         services.AddMemberOperations();
+        // The plain-JSON outcome exchange, when configured, is declared as soon as the bus is connected.
+        services.AddBusObserver(provider => provider.GetRequiredService<PlainJsonOutcomes>());
         services.AddMassTransit(bus =>
         {
             bus.DisableUsageTelemetry();
@@ -61,6 +63,12 @@ internal static class MessagingServiceCollectionExtensions
                     if (options.ClusterNodes.Count > 0)
                         host.UseCluster(cluster => { foreach (var (nodeHost, port) in options.Nodes().OrderBy(_ => Random.Shared.Next())) cluster.Node($"{nodeHost}:{port}"); });
                 });
+
+                // Every outcome exchange (each event's, bound to its base type's) is declared when the bus starts, not
+                // at the first publish of its type: a subscriber may bind before anything has happened.
+                rabbit.DeployPublishTopology = true;
+                foreach (var outcome in OutcomeTypes.All)
+                    rabbit.Publish(outcome);
 
                 // Plain JSON (content type application/json) from publishers that are not MassTransit.
                 rabbit.UseRawJsonDeserializer();

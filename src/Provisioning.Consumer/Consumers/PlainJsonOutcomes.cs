@@ -1,4 +1,5 @@
 using System.Text.Json;
+using MassTransit;
 using Microsoft.Extensions.Options;
 using Provisioning.Consumer.Messaging;
 using Provisioning.Consumer.Operations;
@@ -22,10 +23,11 @@ public sealed class OutcomeOptions
 
 /// <summary>
 /// Publishes outcomes as plain JSON to <see cref="OutcomeOptions.PlainJsonExchange"/> on a channel of its own, with a
-/// broker confirm; a failure is logged and does not fail the command (the envelope outcome is the one promised).
+/// broker confirm; a failure is logged and does not fail the command (the envelope outcome is the one promised). The
+/// exchange is declared as soon as the bus is connected, so that subscribers can bind before the first outcome.
 /// </summary>
 internal sealed partial class PlainJsonOutcomes(IOptions<OutcomeOptions> options, IOptions<RabbitMqOptions> rabbit, ILogger<PlainJsonOutcomes> logger)
-    : IAsyncDisposable
+    : IBusObserver, IAsyncDisposable
 {
     static readonly JsonSerializerOptions Json = JsonSerializerOptions.Web;
     readonly SemaphoreSlim _gate = new(1, 1);
@@ -66,6 +68,38 @@ internal sealed partial class PlainJsonOutcomes(IOptions<OutcomeOptions> options
         }
     }
 
+    /// <summary>
+    /// When the bus is connected, the broker is reachable: declare the exchange then (not at the first outcome). Not
+    /// awaited by the start, which never waits for the broker; a failure here is declared again by the first publish.
+    /// </summary>
+    public Task PostStart(IBus bus, Task<BusReady> busReady)
+    {
+        if (Enabled)
+            _ = DeclareWhenReadyAsync(busReady);
+        return Task.CompletedTask;
+    }
+
+    async Task DeclareWhenReadyAsync(Task<BusReady> busReady)
+    {
+        try
+        {
+            await busReady.ConfigureAwait(false);
+            await _gate.WaitAsync().ConfigureAwait(false);
+            try
+            {
+                await ChannelAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+            finally
+            {
+                _gate.Release();
+            }
+        }
+        catch (Exception ex)
+        {
+            LogDeclareFailed(logger, options.Value.PlainJsonExchange!, ex.GetBaseException().Message);
+        }
+    }
+
     async Task<IChannel> ChannelAsync(CancellationToken cancellationToken)
     {
         if (_channel is { IsOpen: true })
@@ -85,6 +119,28 @@ internal sealed partial class PlainJsonOutcomes(IOptions<OutcomeOptions> options
             await _connection.DisposeAsync().ConfigureAwait(false);
         _gate.Dispose();
     }
+
+    public void PostCreate(IBus bus)
+    {
+    }
+
+    public void CreateFaulted(Exception exception)
+    {
+    }
+
+    public Task PreStart(IBus bus) => Task.CompletedTask;
+
+    public Task StartFaulted(IBus bus, Exception exception) => Task.CompletedTask;
+
+    public Task PreStop(IBus bus) => Task.CompletedTask;
+
+    public Task PostStop(IBus bus) => Task.CompletedTask;
+
+    public Task StopFaulted(IBus bus, Exception exception) => Task.CompletedTask;
+
+    [LoggerMessage(EventId = 2301, Level = LogLevel.Warning,
+        Message = "Could not declare the plain-JSON outcome exchange {Exchange} at start-up ({Reason}); the first outcome declares it")]
+    static partial void LogDeclareFailed(ILogger logger, string exchange, string reason);
 
     [LoggerMessage(EventId = 2300, Level = LogLevel.Warning,
         Message = "Could not publish the plain-JSON {Type} to exchange {Exchange} ({Reason}); the enveloped outcome was published")]

@@ -6,7 +6,7 @@ namespace Provisioning.Consumer.Logging;
 
 /// <summary>
 /// One line per log entry: time, level, category, event id, message. An exception we expect in operation (an
-/// unreachable broker or WeCom, a store outage, an unreadable message) adds only its type and message to that line;
+/// unreachable broker or WeCom, a store outage, an unreadable or corrupted message) adds only its type and message to that line;
 /// any other exception keeps its stack trace, since that is a defect to look into.
 /// </summary>
 internal sealed class OneLineConsoleFormatter(IOptionsMonitor<ConsoleFormatterOptions> options) : ConsoleFormatter(FormatterName)
@@ -24,7 +24,12 @@ internal sealed class OneLineConsoleFormatter(IOptionsMonitor<ConsoleFormatterOp
         "MassTransit.RabbitMqConnectionException", "MassTransit.SerializationException", "MassTransit.MessageException",
         "MassTransit.ConnectionException", "MassTransit.TransportException", "System.TimeoutException",
         "System.Threading.Tasks.TaskCanceledException", "System.OperationCanceledException",
+        // Invalid UTF-8 in a message: System.Text.Json wraps it in an InvalidOperationException when it reads the string.
+        "System.Text.DecoderFallbackException",
     ];
+
+    // Thrown while reading a message's envelope (a corrupted messageId is a FormatException from here): bad input.
+    const string MessageReading = "MassTransit.Serialization";
 
     public override void Write<TState>(in LogEntry<TState> logEntry, IExternalScopeProvider? scopeProvider, TextWriter textWriter)
     {
@@ -66,7 +71,8 @@ internal sealed class OneLineConsoleFormatter(IOptionsMonitor<ConsoleFormatterOp
         for (Exception? e = exception; e is not null; e = e.InnerException)
         {
             var type = e.GetType().FullName ?? "";
-            if (ExpectedTypes.Contains(type) || ExpectedNamespaces.Any(ns => type.StartsWith(ns + ".", StringComparison.Ordinal)))
+            if (ExpectedTypes.Contains(type) || ExpectedNamespaces.Any(ns => type.StartsWith(ns + ".", StringComparison.Ordinal)) ||
+                e.TargetSite?.DeclaringType?.Namespace == MessageReading)
                 return true;
         }
         return false;
