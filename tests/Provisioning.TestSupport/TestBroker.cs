@@ -58,6 +58,21 @@ public sealed class TestBroker : IAsyncDisposable
     /// <summary>How many messages a queue holds ready (not handed to a consumer), from the management API (0 while it does not exist).</summary>
     public Task<long> ReadyCountAsync(string queue) => QueueCounterAsync(queue, "messages_ready");
 
+    /// <summary>Every queue of the virtual host that holds a message (ready or unacknowledged), for a failure message.</summary>
+    public async Task<string> QueueSummaryAsync()
+    {
+        using var response = await _management.GetAsync($"queues/{VirtualHost}");
+        if (!response.IsSuccessStatusCode)
+            return $"(queues not listed: {(int)response.StatusCode})";
+        var queues = await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>();
+        return string.Join(", ", queues.EnumerateArray()
+            .Select(q => (Name: q.GetProperty("name").GetString(), Ready: Counter(q, "messages_ready"), Unacked: Counter(q, "messages_unacknowledged")))
+            .Where(q => q.Ready + q.Unacked > 0)
+            .Select(q => $"{q.Name}: {q.Ready} ready, {q.Unacked} unacked"));
+
+        static long Counter(System.Text.Json.JsonElement queue, string name) => queue.TryGetProperty(name, out var value) && value.ValueKind == System.Text.Json.JsonValueKind.Number ? value.GetInt64() : 0;
+    }
+
     async Task<long> QueueCounterAsync(string queue, string counter)
     {
         using var response = await _management.GetAsync($"queues/{VirtualHost}/{Uri.EscapeDataString(queue)}");

@@ -29,6 +29,8 @@ internal sealed class CommandScreen(CorpDirectory corps, OutcomePublisher outcom
         }
         // Every problem at once: the properties it does not have, then its broken rules.
         var errors = UnknownFieldsOf(context) is { Count: > 0 } extra ? [.. extra, .. operation.Validate(context.Message)] : operation.Validate(context.Message);
+        if (SentInTheFuture(context) is { } future)
+            errors = [.. errors, future];
         if (errors.Count > 0)
         {
             // Validation is pure: a duplicate gets the same answer without the store.
@@ -37,6 +39,28 @@ internal sealed class CommandScreen(CorpDirectory corps, OutcomePublisher outcom
             return null;
         }
         return corpId;
+    }
+
+    /// <summary>How far ahead of this consumer's clock a send time may be (publishers' clocks drift) before it is refused.</summary>
+    internal static readonly TimeSpan ClockSkewAllowed = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// A send time later than the command's arrival (beyond <see cref="ClockSkewAllowed"/>): a publisher's clock far ahead,
+    /// or a corrupted envelope. Taken at its word it would make the command newer than every command of its member to
+    /// come, and a command that finds no member would wait for it until that time (issue 19: one such message was never
+    /// answered). Refused, naming where the time came from.
+    /// </summary>
+    Contracts.FieldError? SentInTheFuture(ConsumeContext context)
+    {
+        var now = timeProvider.GetUtcNow();
+        if (Messaging.TransportHeader.SentAt(context) is not { } sentAt || sentAt <= now + ClockSkewAllowed)
+            return null;
+        var field = context.ReceiveContext.ContentType?.MediaType == "application/json" ? "timestamp" : "sentTime";
+        return new Contracts.FieldError
+        {
+            Field = field,
+            Message = $"sent at {sentAt:O}, {(sentAt - now).TotalMinutes:0} minutes after this consumer received it (more than {ClockSkewAllowed.TotalMinutes:0} allowed): the publisher's clock or the message is wrong",
+        };
     }
 
     /// <summary>

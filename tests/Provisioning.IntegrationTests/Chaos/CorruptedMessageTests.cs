@@ -88,7 +88,8 @@ public sealed class CorruptedMessageTests(ITestOutputHelper output)
         catch (TimeoutException)
         {
         }
-        var summary = $"seed {seed}: {Variants} published, {counts.Answered} answered, {counts.DeadLettered} in error queues, {counts.Skipped} in _skipped";
+        var summary = $"seed {seed}: {Variants} published, {counts.Answered} answered, {counts.DeadLettered} in error queues, {counts.Skipped} in _skipped; " +
+            $"queues holding messages: {await broker.QueueSummaryAsync()}";
         output.WriteLine(summary);
         Assert.True(counts.Skipped == 0 && counts.Answered + counts.DeadLettered == Variants,
             $"{summary}\nconsumer log (tail):\n{Tail(consumer.Output)}");

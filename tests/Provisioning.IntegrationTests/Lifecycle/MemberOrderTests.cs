@@ -100,4 +100,19 @@ public sealed class MemberOrderTests(MemberOrderSystem system) : IClassFixture<M
         var calls = (await system.Simulator.LedgerAsync()).UserCalls - before;
         Assert.InRange(calls, 1, 2);
     }
+
+    [Fact]
+    public async Task SentAFarInTheFuture_IsRefusedNamingTheTimestamp_NotWaitedForUntilThen()
+    {
+        // Issue 19: a corrupted envelope's sent time in the future made a disable of a missing member wait (and ask WeCom)
+        // until that time: it was never answered.
+        var request = Guid.NewGuid();
+        await system.Publisher.PublishRawAsync($$"""{"requestId":"{{request}}","userId":"future-{{request:N}}"}""",
+            exchange: "Provisioning.Contracts:DisableMember", sentAt: DateTimeOffset.UtcNow.AddDays(1));
+
+        var refused = await system.Outcomes.For(request, TimeSpan.FromSeconds(20));
+
+        Assert.Equal((nameof(MemberDisableFailed), FailureReasons.Invalid), (refused.Type, refused.Reason));
+        Assert.Equal("timestamp", refused.Message.GetProperty("errors")[0].GetProperty("field").GetString());
+    }
 }
