@@ -22,7 +22,7 @@ scripts/install-python-pika.sh || exit 1
 # a failure prints the seed that reproduces it. This seed made the pipeline before issue 19's fixes fail.
 export MODEL_SEED="${MODEL_SEED:-92fZ5-Evi0M3}" MODEL_ITERATIONS="${MODEL_ITERATIONS:-10}"
 # The corrupted-message fuzz's seed (tests/Provisioning.IntegrationTests/Chaos/CorruptedMessageTests.cs), fixed the same
-# way: this one lost a message before issue 19's fix (a corrupted sent time in the future). Unset it for a random one.
+# way: this one lost a message before issue 19's fix (a corrupted sent time in the future). Set it empty for a random one.
 export PROVISIONING_FUZZ_SEED="${PROVISIONING_FUZZ_SEED-1347820691}"
 
 results="TestResults/run-$(date +%Y%m%d-%H%M%S)-$$"

@@ -37,7 +37,7 @@ public sealed class CorruptedMessageTests(ITestOutputHelper output)
 
     async Task RunAsync(string directory)
     {
-        var seed = Environment.GetEnvironmentVariable("PROVISIONING_FUZZ_SEED") is { } fixedSeed ? int.Parse(fixedSeed, System.Globalization.CultureInfo.InvariantCulture) : Random.Shared.Next();
+        var seed = Environment.GetEnvironmentVariable("PROVISIONING_FUZZ_SEED") is { Length: > 0 } fixedSeed ? int.Parse(fixedSeed, System.Globalization.CultureInfo.InvariantCulture) : Random.Shared.Next();
         output.WriteLine($"seed {seed} (PROVISIONING_FUZZ_SEED={seed} repeats this run)");
         var random = new Random(seed);
         await using var broker = await TestBroker.CreateAsync(prefix: "corrupted");
