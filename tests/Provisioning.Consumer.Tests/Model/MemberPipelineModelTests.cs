@@ -31,8 +31,21 @@ public sealed class MemberPipelineModelTests(ITestOutputHelper output)
 
     static async Task RunAsync(MemberScenario scenario)
     {
+        // The store's files (database, -wal, -shm) in a folder of their own, removed once the pipeline has let go of them.
+        var directory = Directory.CreateTempSubdirectory("model-");
+        try
+        {
+            await RunAsync(scenario, Path.Combine(directory.FullName, "ledger.db"));
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
+    static async Task RunAsync(MemberScenario scenario, string database)
+    {
         var wecom = new ModelWeCom();
-        var database = Path.Combine(Path.GetTempPath(), $"model-{Guid.NewGuid():N}.db");
         var lifecycle = new LifecycleOptions { DeletionThreshold = 0, NotFoundGrace = TimeSpan.FromMinutes(1), MemberWaitInProcess = TimeSpan.FromSeconds(30) };
         // The member-wait queue needs the broker: here nothing may need it (nothing is parked, waits end in process).
         await using var provider = PipelineHarness.Build(new FakeWeComClient(), database, lifecycle, bus =>
@@ -68,7 +81,6 @@ public sealed class MemberPipelineModelTests(ITestOutputHelper output)
         finally
         {
             await harness.Stop();
-            File.Delete(database);
         }
     }
 
