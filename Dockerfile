@@ -9,6 +9,9 @@ COPY global.json Directory.Build.props Directory.Packages.props .editorconfig ./
 # Project files first: the restore layer is cached until a project or a package version changes.
 COPY src/Provisioning.Contracts/Provisioning.Contracts.csproj src/Provisioning.Contracts/
 COPY src/Provisioning.Rules/Provisioning.Rules.csproj src/Provisioning.Rules/
+COPY src/Provisioning.Broker/Provisioning.Broker.csproj src/Provisioning.Broker/
+COPY src/Provisioning.Storage/Provisioning.Storage.csproj src/Provisioning.Storage/
+COPY src/Provisioning.Operations/Provisioning.Operations.csproj src/Provisioning.Operations/
 COPY src/Provisioning.Consumer/Provisioning.Consumer.csproj src/Provisioning.Consumer/
 COPY src/Provisioning.WeComSimulator/Provisioning.WeComSimulator.csproj src/Provisioning.WeComSimulator/
 COPY src/Provisioning.Cli/Provisioning.Cli.csproj src/Provisioning.Cli/

@@ -5,7 +5,7 @@ using Provisioning.Consumer.Idempotency;
 using Provisioning.Consumer.Logging;
 using Provisioning.Consumer.RequestLog;
 using Provisioning.Consumer.Telemetry;
-using Provisioning.Consumer.WeCom;
+using Provisioning.WeCom;
 
 namespace Provisioning.Consumer;
 

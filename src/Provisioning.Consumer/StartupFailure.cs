@@ -38,7 +38,8 @@ internal static partial class StartupFailure
     static string Conversion(string key, string value, string typeName)
     {
         var variable = key.Replace(":", "__", StringComparison.Ordinal);
-        var type = Type.GetType(typeName) ?? typeof(StartupFailure).Assembly.GetType(typeName);
+        // Settings types live in several of our assemblies (the stores', the operations'), all loaded by now.
+        var type = Type.GetType(typeName) ?? AppDomain.CurrentDomain.GetAssemblies().Select(assembly => assembly.GetType(typeName)).FirstOrDefault(found => found is not null);
         var expected = type switch
         {
             not null when type == typeof(TimeSpan) => "a duration such as 00:00:30 (hh:mm:ss) or 1.00:00:00 (one day)",

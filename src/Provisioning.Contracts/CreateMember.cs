@@ -6,8 +6,10 @@ namespace Provisioning.Contracts;
 /// Every field but <see cref="RequestId"/>, <see cref="UserId"/> and <see cref="Name"/> is optional;
 /// optional fields that are absent are not sent to WeCom at all.
 /// </summary>
-public sealed record CreateMember : MemberProfile
+public sealed record CreateMember : MemberProfile, IProvisioningCommand
 {
+    string IProvisioningCommand.EntityKey => UserId;
+
     /// <summary>Idempotency key chosen by the publisher: the same request id always gets the same outcome. Required, not <see cref="Guid.Empty"/>.</summary>
     public Guid RequestId { get; init; }
 

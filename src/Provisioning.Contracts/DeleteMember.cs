@@ -5,8 +5,10 @@ namespace Provisioning.Contracts;
 /// member's Tencent enterprise mailbox. Refused unless the service runs with <c>Lifecycle:AllowDelete=true</c>; a member
 /// that is already gone (60111) is a success that says so.
 /// </summary>
-public sealed record DeleteMember
+public sealed record DeleteMember : IProvisioningCommand
 {
+    string IProvisioningCommand.EntityKey => UserId;
+
     /// <summary>Idempotency key chosen by the publisher. Required, not <see cref="Guid.Empty"/>.</summary>
     public Guid RequestId { get; init; }
 

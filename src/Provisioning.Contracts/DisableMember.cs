@@ -4,8 +4,10 @@ namespace Provisioning.Contracts;
 /// Command: disable a member (<c>user/update</c> with <c>enable: 0</c>), the default leaver action: the person can no longer
 /// sign in, their data and history stay, and <see cref="EnableMember"/> brings them back.
 /// </summary>
-public sealed record DisableMember
+public sealed record DisableMember : IProvisioningCommand
 {
+    string IProvisioningCommand.EntityKey => UserId;
+
     /// <summary>Idempotency key chosen by the publisher. Required, not <see cref="Guid.Empty"/>.</summary>
     public Guid RequestId { get; init; }
 

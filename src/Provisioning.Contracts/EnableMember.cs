@@ -4,8 +4,10 @@ namespace Provisioning.Contracts;
 /// Command: enable a disabled member again (<c>user/update</c> with <c>enable: 1</c>): the rehire of a person whose member
 /// still exists. A member that was deleted is created again with <see cref="CreateMember"/> or <see cref="SyncMember"/>.
 /// </summary>
-public sealed record EnableMember
+public sealed record EnableMember : IProvisioningCommand
 {
+    string IProvisioningCommand.EntityKey => UserId;
+
     /// <summary>Idempotency key chosen by the publisher. Required, not <see cref="Guid.Empty"/>.</summary>
     public Guid RequestId { get; init; }
 

@@ -5,8 +5,10 @@ namespace Provisioning.Contracts;
 /// when WeCom has none with this userid, otherwise updates it to the given fields (and enables or disables it as
 /// <see cref="MemberProfile.Enable"/> says). Never reads the member first: reads may be refused (48009).
 /// </summary>
-public sealed record SyncMember : MemberProfile
+public sealed record SyncMember : MemberProfile, IProvisioningCommand
 {
+    string IProvisioningCommand.EntityKey => UserId;
+
     /// <summary>Idempotency key chosen by the publisher. Required, not <see cref="Guid.Empty"/>.</summary>
     public Guid RequestId { get; init; }
 

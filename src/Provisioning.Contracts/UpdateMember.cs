@@ -5,8 +5,10 @@ namespace Provisioning.Contracts;
 /// the fields given change; a given <see cref="MemberProfile.Departments"/> replaces the whole list. For a member who
 /// has activated their account WeCom ignores <see cref="MemberProfile.Mobile"/> (the person owns their number).
 /// </summary>
-public sealed record UpdateMember : MemberProfile
+public sealed record UpdateMember : MemberProfile, IProvisioningCommand
 {
+    string IProvisioningCommand.EntityKey => UserId;
+
     /// <summary>Idempotency key chosen by the publisher. Required, not <see cref="Guid.Empty"/>.</summary>
     public Guid RequestId { get; init; }
 

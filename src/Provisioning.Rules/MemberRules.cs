@@ -29,17 +29,10 @@ public static partial class MemberRules
     [GeneratedRegex(@"^[^@\s]+@[^@\s]+\.[^@\s.]+\z")]
     private static partial Regex EmailPattern();
 
-    /// <summary>Every broken rule of any member command: what the consumer checks before it calls WeCom.</summary>
-    public static IReadOnlyList<FieldError> ValidateAny(object command) => command switch
-    {
-        CreateMember create => Validate(create),
-        UpdateMember update => Validate(update),
-        SyncMember sync => Validate(sync),
-        DisableMember disable => Validate(disable.RequestId, disable.UserId),
-        EnableMember enable => Validate(enable.RequestId, enable.UserId),
-        DeleteMember delete => Validate(delete.RequestId, delete.UserId),
-        _ => throw new ArgumentException($"{command.GetType().Name} is not a member command", nameof(command)),
-    };
+    /// <summary>Every broken rule of any command: what the consumer checks before it calls WeCom.</summary>
+    public static IReadOnlyList<FieldError> ValidateAny(object command) => command is IProvisioningCommand known
+        ? CommandCatalogue.Of(command.GetType()).Rules(known)
+        : throw new ArgumentException($"{command.GetType().Name} is not a command", nameof(command));
 
     public static IReadOnlyList<FieldError> Validate(CreateMember command) =>
         Check(command.RequestId, command.UserId, (errors, add) =>

@@ -1,6 +1,6 @@
 using MassTransit;
 using Provisioning.Consumer.Messaging;
-using Provisioning.Consumer.Operations;
+using Provisioning.Operations;
 using Provisioning.Consumer.Retries;
 
 namespace Provisioning.Consumer.Consumers;
@@ -22,7 +22,7 @@ internal sealed class CommandRouter<TCommand>(IMemberOperation<TCommand> operati
         // Transport headers of ours must survive the move: the retry tier of a parked command, an operator's decision on
         // a command the deletion guard held.
         var tier = RetryParking.TierOf(context.ReceiveContext);
-        var decision = DeletionGuard.DecisionOf(context.ReceiveContext);
+        var decision = TransportHeader.GuardDecision(context.ReceiveContext);
         // To the lane's exchange (declared with the lane, bound to it), mandatory: a missing lane fails the move
         // instead of losing the command.
         await context.Forward(new Uri($"exchange:{CorpLanes.QueueName(queues.InputOf<TCommand>(), corpId)}"), Pipe.Execute<SendContext<TCommand>>(send =>

@@ -1,8 +1,8 @@
 using System.Text.Json;
 using MassTransit;
 using MassTransit.Serialization;
-using Provisioning.Consumer.Operations;
-using Provisioning.Consumer.WeCom;
+using Provisioning.Operations;
+using Provisioning.WeCom;
 using Provisioning.Rules;
 
 namespace Provisioning.Consumer.Consumers;

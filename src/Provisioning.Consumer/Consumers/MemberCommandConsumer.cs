@@ -1,10 +1,11 @@
 using MassTransit;
 using Microsoft.Extensions.Options;
 using Provisioning.Consumer.Idempotency;
+using Provisioning.Storage;
 using Provisioning.Consumer.Messaging;
-using Provisioning.Consumer.Operations;
+using Provisioning.Operations;
 using Provisioning.Consumer.Retries;
-using Provisioning.Consumer.WeCom;
+using Provisioning.WeCom;
 
 namespace Provisioning.Consumer.Consumers;
 
@@ -22,7 +23,7 @@ namespace Provisioning.Consumer.Consumers;
 internal sealed class MemberCommandConsumer<TCommand>(
     IMemberOperation<TCommand> operation,
     CommandScreen screen,
-    IIdempotencyStore store,
+    IRequestLedger store,
     IOptions<IdempotencyOptions> idempotency,
     IOptions<LifecycleOptions> lifecycle,
     TransientRetry retry,
@@ -206,7 +207,7 @@ internal sealed class MemberCommandConsumer<TCommand>(
     async Task<bool> GuardedAsync(ConsumeContext<TCommand> context, IdempotencyKey request, string owner, IdempotencyClaim claim, CommandKey key,
         string corpId, MemberRevision revision)
     {
-        var decision = DeletionGuard.DecisionOf(context.ReceiveContext);
+        var decision = TransportHeader.GuardDecision(context.ReceiveContext);
         if (decision == Contracts.ProvisioningHeaders.GuardRejected)
         {
             await CompleteAsync(context, request, owner, new OutcomeFactory(operation.NewFailure, key, corpId, claim.Attempts - 1, timeProvider.GetUtcNow())

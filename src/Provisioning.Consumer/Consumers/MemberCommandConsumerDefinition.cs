@@ -2,8 +2,8 @@ using MassTransit;
 using Microsoft.Extensions.Options;
 using Provisioning.Consumer.Messaging;
 using Provisioning.Consumer.Retries;
-using Provisioning.Consumer.Telemetry;
-using Provisioning.Consumer.WeCom;
+using Provisioning.Operations;
+using Provisioning.WeCom;
 
 namespace Provisioning.Consumer.Consumers;
 

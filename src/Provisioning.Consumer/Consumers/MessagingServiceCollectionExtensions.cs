@@ -1,7 +1,8 @@
 using MassTransit;
 using Microsoft.Extensions.Options;
 using Provisioning.Consumer.Messaging;
-using Provisioning.Consumer.Operations;
+using Provisioning.Operations;
+using Provisioning.Consumer.Pipeline;
 using Provisioning.Consumer.Retries;
 using Provisioning.Contracts;
 

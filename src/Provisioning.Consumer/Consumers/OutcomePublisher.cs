@@ -1,7 +1,6 @@
 using MassTransit;
-using Provisioning.Consumer.Idempotency;
-using Provisioning.Consumer.Operations;
-using Provisioning.Consumer.Telemetry;
+using Provisioning.Storage;
+using Provisioning.Operations;
 using Provisioning.Contracts;
 
 namespace Provisioning.Consumer.Consumers;
@@ -13,7 +12,7 @@ internal sealed class OutcomePublisher(ProvisioningInstrumentation instrumentati
     /// <summary>Publishes an outcome for the first time, through the delivery's outbox, then counts and logs it.</summary>
     public async Task PublishAsync(ConsumeContext context, Outcome outcome, string operation)
     {
-        await outcome.PublishAsync(context, replay: false, context.CancellationToken).ConfigureAwait(false);
+        await PublishAsync(context, outcome, replay: false, context.CancellationToken).ConfigureAwait(false);
         await plainJson.PublishAsync(outcome, replay: false, context.CancellationToken).ConfigureAwait(false);
         Record(outcome, operation);
         if (Messaging.TransportHeader.SentAt(context) is { } sentAt)
@@ -34,7 +33,7 @@ internal sealed class OutcomePublisher(ProvisioningInstrumentation instrumentati
     /// </summary>
     public async Task PublishExhaustedAsync(Outcome outcome, string operation, CancellationToken cancellationToken)
     {
-        await outcome.PublishAsync(services.GetRequiredService<IBus>(), replay: false, cancellationToken).ConfigureAwait(false);
+        await PublishAsync(services.GetRequiredService<IBus>(), outcome, replay: false, cancellationToken).ConfigureAwait(false);
         await plainJson.PublishAsync(outcome, replay: false, cancellationToken).ConfigureAwait(false);
         Record(outcome, operation);
     }
@@ -43,7 +42,7 @@ internal sealed class OutcomePublisher(ProvisioningInstrumentation instrumentati
     public async Task ReplayAsync(ConsumeContext context, StoredOutcome stored)
     {
         var outcome = Outcome.FromStored(stored);
-        await outcome.PublishAsync(context, replay: true, context.CancellationToken).ConfigureAwait(false);
+        await PublishAsync(context, outcome, replay: true, context.CancellationToken).ConfigureAwait(false);
         await plainJson.PublishAsync(outcome, replay: true, context.CancellationToken).ConfigureAwait(false);
         requestLog.Duplicate(outcome);
         instrumentation.OutcomeReplayed(stored.MessageType);
@@ -96,4 +95,11 @@ internal sealed class OutcomePublisher(ProvisioningInstrumentation instrumentati
             : string.Join("; ", failed.Errors.Select(e => $"{e.Field}: {e.Message}").Prepend(failed.ErrMsg).OfType<string>());
         ConsumerLog.CommandFailed(logger, operation, failed.UserId, failed.CorpId, failed.RequestId, failed.Reason, detail);
     }
+
+    static Task PublishAsync(IPublishEndpoint endpoint, Outcome outcome, bool replay, CancellationToken cancellationToken) =>
+        endpoint.Publish(outcome.Event, outcome.Event.GetType(), Pipe.Execute<PublishContext>(context =>
+        {
+            if (replay)
+                context.Headers.Set(Contracts.ProvisioningHeaders.Replay, true);
+        }), cancellationToken);
 }

@@ -2,7 +2,7 @@ using System.Text.Json;
 using MassTransit;
 using Microsoft.Extensions.Options;
 using Provisioning.Consumer.Messaging;
-using Provisioning.Consumer.Operations;
+using Provisioning.Operations;
 using Provisioning.Contracts;
 using RabbitMQ.Client;
 

@@ -1,10 +1,11 @@
 using Microsoft.Extensions.Options;
+using Provisioning.Storage;
 
 namespace Provisioning.Consumer.Idempotency;
 
 /// <summary>Deletes ended requests and members' applied versions older than <see cref="IdempotencyOptions.Retention"/> every <see cref="IdempotencyOptions.CleanupInterval"/>, off the consume path.</summary>
 internal sealed partial class IdempotencyCleanupService(
-    IIdempotencyStore store,
+    IRequestLedger store,
     IOptions<IdempotencyOptions> options,
     TimeProvider time,
     ILogger<IdempotencyCleanupService> logger) : BackgroundService

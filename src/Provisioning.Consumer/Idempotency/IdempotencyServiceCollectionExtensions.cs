@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Provisioning.Storage;
 
 namespace Provisioning.Consumer.Idempotency;
 
@@ -14,15 +15,15 @@ internal static class IdempotencyServiceCollectionExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton(provider => new GuardedIdempotencyStore(
+        services.AddSingleton(provider => new GuardedRequestLedger(
             provider.GetRequiredService<IOptions<IdempotencyOptions>>().Value.Provider switch
             {
-                IdempotencyProvider.Postgres => ActivatorUtilities.CreateInstance<PostgresIdempotencyStore>(provider),
-                IdempotencyProvider.None => new NoIdempotencyStore(),
-                _ => ActivatorUtilities.CreateInstance<SqliteIdempotencyStore>(provider),
+                IdempotencyProvider.Postgres => ActivatorUtilities.CreateInstance<PostgresRequestLedger>(provider),
+                IdempotencyProvider.None => new NoRequestLedger(),
+                _ => ActivatorUtilities.CreateInstance<SqliteRequestLedger>(provider),
             }));
-        services.AddSingleton<IIdempotencyStore>(provider => provider.GetRequiredService<GuardedIdempotencyStore>());
-        services.AddHealthChecks().AddCheck<IdempotencyStoreHealthCheck>("idempotency-store", tags: ["ready"], timeout: TimeSpan.FromSeconds(5));
+        services.AddSingleton<IRequestLedger>(provider => provider.GetRequiredService<GuardedRequestLedger>());
+        services.AddHealthChecks().AddCheck<RequestLedgerHealthCheck>("idempotency-store", tags: ["ready"], timeout: TimeSpan.FromSeconds(5));
         services.AddHostedService<IdempotencyCleanupService>();
         return services;
     }

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using MassTransit;
 using Provisioning.Consumer.Retries;
-using Provisioning.Consumer.WeCom;
+using Provisioning.WeCom;
 
 namespace Provisioning.Consumer.Messaging;
 

@@ -1,5 +1,5 @@
 using MassTransit;
-using Provisioning.Consumer.WeCom;
+using Provisioning.WeCom;
 
 namespace Provisioning.Consumer.Messaging;
 

@@ -1,6 +1,6 @@
 using MassTransit;
 using MassTransit.Middleware;
-using Provisioning.Consumer.WeCom;
+using Provisioning.WeCom;
 using Provisioning.Contracts;
 
 namespace Provisioning.Consumer.Messaging;

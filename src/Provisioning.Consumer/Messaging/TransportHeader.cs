@@ -10,6 +10,9 @@ internal static class TransportHeader
             ? value is byte[] bytes ? System.Text.Encoding.UTF8.GetString(bytes) : value.ToString()
             : null;
 
+    /// <summary>What an operator decided for a command the deletion guard held, from its <c>Provisioning-Guard</c> header.</summary>
+    public static string? GuardDecision(ReceiveContext context) => Text(context, Contracts.ProvisioningHeaders.Guard);
+
     /// <summary>
     /// The AMQP <c>timestamp</c> of a RabbitMQ delivery, or null. AMQP 0-9-1 says seconds, which other languages' clients
     /// write; some write milliseconds. A value above 10^11 is taken as milliseconds (as seconds it would be the year

@@ -4,8 +4,8 @@ using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.Extensions.Options;
-using Provisioning.Consumer.RequestLog;
-using Provisioning.Consumer.WeCom;
+using Provisioning.Storage.RequestLog;
+using Provisioning.WeCom;
 using static Provisioning.Consumer.Operator.Html;
 
 namespace Provisioning.Consumer.Operator;

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Options;
-using Provisioning.Consumer.Operations;
-using Provisioning.Consumer.RequestLog;
-using Provisioning.Consumer.WeCom;
+using Provisioning.Operations;
+using Provisioning.Storage.RequestLog;
+using Provisioning.WeCom;
 
 namespace Provisioning.Consumer.Operator;
 

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using Provisioning.Consumer.RequestLog;
+using Provisioning.Storage.RequestLog;
 using static Provisioning.Consumer.Operator.Html;
 
 namespace Provisioning.Consumer.Operator;

@@ -1,5 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Provisioning.Consumer.RequestLog;
+using Provisioning.Storage.RequestLog;
 
 namespace Provisioning.Consumer.Operator;
 

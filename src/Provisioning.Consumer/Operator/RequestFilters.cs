@@ -1,5 +1,5 @@
 using System.Globalization;
-using Provisioning.Consumer.RequestLog;
+using Provisioning.Storage.RequestLog;
 
 namespace Provisioning.Consumer.Operator;
 

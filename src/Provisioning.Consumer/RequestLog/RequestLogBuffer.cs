@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using Microsoft.Extensions.Options;
-using Provisioning.Consumer.Telemetry;
+using Provisioning.Operations;
+using Provisioning.Storage.RequestLog;
 
 namespace Provisioning.Consumer.RequestLog;
 

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Provisioning.Storage.RequestLog;
 
 namespace Provisioning.Consumer.RequestLog;
 

@@ -1,7 +1,8 @@
 using MassTransit;
 using Provisioning.Consumer.Messaging;
-using Provisioning.Consumer.Operations;
+using Provisioning.Operations;
 using Provisioning.Contracts;
+using Provisioning.Storage.RequestLog;
 
 namespace Provisioning.Consumer.RequestLog;
 
@@ -99,7 +100,7 @@ internal sealed class RequestLogRecorder(RequestLogBuffer log, TimeProvider time
             parts.Add($"put back from {source} by an operator");
         if (Retries.RetryParking.TierOf(context) is > 0 and var tier)
             parts.Add($"back from retry tier {tier}");
-        if (Operations.DeletionGuard.DecisionOf(context) is { } decision)
+        if (TransportHeader.GuardDecision(context) is { } decision)
             parts.Add($"{decision} by an operator");
         if (context.Redelivered)
             parts.Add("redelivered by the broker");

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
-using Provisioning.Consumer.Idempotency;
+using Provisioning.Storage;
+using Provisioning.Storage.RequestLog;
 
 namespace Provisioning.Consumer.RequestLog;
 

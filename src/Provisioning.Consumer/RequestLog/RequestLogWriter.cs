@@ -1,3 +1,4 @@
+using Provisioning.Storage.RequestLog;
 namespace Provisioning.Consumer.RequestLog;
 
 /// <summary>

@@ -1,10 +1,9 @@
 using System.Diagnostics;
 using MassTransit;
 using Provisioning.Consumer.Messaging;
-using Provisioning.Consumer.Idempotency;
-using Provisioning.Consumer.Operations;
-using Provisioning.Consumer.Telemetry;
-using Provisioning.Consumer.WeCom;
+using Provisioning.Storage;
+using Provisioning.Operations;
+using Provisioning.WeCom;
 
 namespace Provisioning.Consumer.Retries;
 

@@ -1,9 +1,9 @@
 using Microsoft.Extensions.Options;
 using Polly;
 using Polly.Retry;
-using Provisioning.Consumer.Idempotency;
+using Provisioning.Storage;
 using Provisioning.Consumer.Messaging;
-using Provisioning.Consumer.WeCom;
+using Provisioning.WeCom;
 
 namespace Provisioning.Consumer.Retries;
 

@@ -5,6 +5,7 @@ using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
+using Provisioning.Operations;
 
 namespace Provisioning.Consumer.Telemetry;
 

@@ -5,11 +5,10 @@ using MassTransit.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Provisioning.Consumer.Consumers;
-using Provisioning.Consumer.Idempotency;
-using Provisioning.Consumer.Operations;
-using Provisioning.Consumer.Telemetry;
+using Provisioning.Storage;
+using Provisioning.Operations;
 using Provisioning.Consumer.Tests.Idempotency;
-using Provisioning.Consumer.WeCom;
+using Provisioning.WeCom;
 using Provisioning.Contracts;
 
 namespace Provisioning.Consumer.Tests.Consumers;

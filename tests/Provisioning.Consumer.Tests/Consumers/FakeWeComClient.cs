@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using Provisioning.Rules;
-using Provisioning.Consumer.WeCom;
-using Provisioning.Consumer.WeCom.Models;
+using Provisioning.WeCom;
+using Provisioning.WeCom.Models;
 
 namespace Provisioning.Consumer.Tests.Consumers;
 

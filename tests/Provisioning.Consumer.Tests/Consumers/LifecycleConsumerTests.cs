@@ -1,8 +1,8 @@
 using MassTransit.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Provisioning.Consumer.Consumers;
-using Provisioning.Consumer.Operations;
-using Provisioning.Consumer.WeCom;
+using Provisioning.Operations;
+using Provisioning.WeCom;
 using Provisioning.Contracts;
 
 namespace Provisioning.Consumer.Tests.Consumers;

@@ -1,14 +1,15 @@
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using Provisioning.Consumer.Idempotency;
+using Provisioning.Storage;
 using Provisioning.Consumer.Messaging;
-using Provisioning.Consumer.Operations;
+using Provisioning.Consumer.Pipeline;
+using Provisioning.Operations;
 using Provisioning.Consumer.RequestLog;
+using Provisioning.Storage.RequestLog;
 using Provisioning.Consumer.Retries;
-using Provisioning.Consumer.Telemetry;
 using Provisioning.Consumer.Tests.Idempotency;
-using Provisioning.Consumer.WeCom;
+using Provisioning.WeCom;
 
 namespace Provisioning.Consumer.Tests.Consumers;
 
@@ -35,9 +36,9 @@ internal static class PipelineHarness
         services.AddSingleton<CorpLanes>();
         services.AddLogging();
         services.AddSingleton(Options.Create(new IdempotencyOptions { SqlitePath = database, LeaseDuration = TimeSpan.FromSeconds(5) }));
-        services.AddSingleton<SqliteIdempotencyStore>();
-        services.AddSingleton(provider => new FlakyStore(provider.GetRequiredService<SqliteIdempotencyStore>()));
-        services.AddSingleton<IIdempotencyStore>(provider => new GuardedIdempotencyStore(provider.GetRequiredService<FlakyStore>()));
+        services.AddSingleton<SqliteRequestLedger>();
+        services.AddSingleton(provider => new FlakyStore(provider.GetRequiredService<SqliteRequestLedger>()));
+        services.AddSingleton<IRequestLedger>(provider => new GuardedRequestLedger(provider.GetRequiredService<FlakyStore>()));
         services.AddSingleton<ProvisioningInstrumentation>();
         // The provisioning log: recorded by the pipeline; its writer runs only where a test starts it (RequestLogRecordingTests).
         services.AddSingleton(Options.Create(new RequestLogOptions()));

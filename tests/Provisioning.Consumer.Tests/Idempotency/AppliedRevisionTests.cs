@@ -1,4 +1,4 @@
-using Provisioning.Consumer.Idempotency;
+using Provisioning.Storage;
 
 namespace Provisioning.Consumer.Tests.Idempotency;
 

@@ -1,9 +1,9 @@
-using Provisioning.Consumer.Idempotency;
+using Provisioning.Storage;
 
 namespace Provisioning.Consumer.Tests.Idempotency;
 
 /// <summary>A real store whose next operations of one kind fail with an I/O error, as a database outage would.</summary>
-internal sealed class FlakyStore(IIdempotencyStore inner) : IIdempotencyStore
+internal sealed class FlakyStore(IRequestLedger inner) : IRequestLedger
 {
     int _failClaims;
     int _failCompletes;

@@ -3,12 +3,13 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Provisioning.Consumer.Idempotency;
+using Provisioning.Storage;
 
 namespace Provisioning.Consumer.Tests.Idempotency;
 
 public sealed class IdempotencyCleanupServiceTests
 {
-    sealed class RecordingStore : IIdempotencyStore
+    sealed class RecordingStore : IRequestLedger
     {
         public ConcurrentQueue<DateTimeOffset> Purges { get; } = new();
 

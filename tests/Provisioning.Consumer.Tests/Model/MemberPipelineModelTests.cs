@@ -3,7 +3,7 @@ using MassTransit;
 using MassTransit.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Provisioning.Consumer.Consumers;
-using Provisioning.Consumer.Operations;
+using Provisioning.Operations;
 using Provisioning.Consumer.Tests.Consumers;
 using Provisioning.Contracts;
 using Xunit.Abstractions;

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Provisioning.Consumer.Tests.Consumers;
-using Provisioning.Consumer.WeCom;
-using Provisioning.Consumer.WeCom.Models;
+using Provisioning.WeCom;
+using Provisioning.WeCom.Models;
 using Provisioning.Rules;
 
 namespace Provisioning.Consumer.Tests.Model;

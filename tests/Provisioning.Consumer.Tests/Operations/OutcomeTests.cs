@@ -1,5 +1,5 @@
-using Provisioning.Consumer.Idempotency;
-using Provisioning.Consumer.Operations;
+using Provisioning.Storage;
+using Provisioning.Operations;
 using Provisioning.Contracts;
 
 namespace Provisioning.Consumer.Tests.Operations;

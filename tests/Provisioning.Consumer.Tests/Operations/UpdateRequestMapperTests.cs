@@ -1,6 +1,6 @@
 using System.Text;
 using Provisioning.Rules;
-using Provisioning.Consumer.WeCom;
+using Provisioning.WeCom;
 using Provisioning.Contracts;
 
 namespace Provisioning.Consumer.Tests.Operations;

@@ -3,10 +3,11 @@ using MassTransit;
 using MassTransit.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Provisioning.Consumer.Consumers;
-using Provisioning.Consumer.Operations;
+using Provisioning.Operations;
 using Provisioning.Consumer.RequestLog;
+using Provisioning.Storage.RequestLog;
 using Provisioning.Consumer.Tests.Consumers;
-using Provisioning.Consumer.WeCom;
+using Provisioning.WeCom;
 using Provisioning.Contracts;
 
 namespace Provisioning.Consumer.Tests.RequestLog;

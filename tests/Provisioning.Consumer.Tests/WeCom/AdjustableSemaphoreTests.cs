@@ -1,4 +1,4 @@
-using Provisioning.Consumer.WeCom;
+using Provisioning.WeCom;
 
 namespace Provisioning.Consumer.Tests.WeCom;
 

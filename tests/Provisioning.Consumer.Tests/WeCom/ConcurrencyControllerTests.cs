@@ -1,5 +1,5 @@
-using Provisioning.Consumer.WeCom;
-using Interval = Provisioning.Consumer.WeCom.ConcurrencyController.Interval;
+using Provisioning.WeCom;
+using Interval = Provisioning.WeCom.ConcurrencyController.Interval;
 
 namespace Provisioning.Consumer.Tests.WeCom;
 

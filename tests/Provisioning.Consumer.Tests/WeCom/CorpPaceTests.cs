@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Time.Testing;
-using Provisioning.Consumer.WeCom;
+using Provisioning.WeCom;
 
 namespace Provisioning.Consumer.Tests.WeCom;
 

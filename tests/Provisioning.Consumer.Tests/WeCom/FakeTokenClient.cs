@@ -1,5 +1,5 @@
-using Provisioning.Consumer.WeCom;
-using Provisioning.Consumer.WeCom.Models;
+using Provisioning.WeCom;
+using Provisioning.WeCom.Models;
 
 namespace Provisioning.Consumer.Tests.WeCom;
 

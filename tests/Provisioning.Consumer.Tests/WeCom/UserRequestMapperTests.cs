@@ -1,6 +1,6 @@
 using System.Text;
 using Provisioning.Rules;
-using Provisioning.Consumer.WeCom;
+using Provisioning.WeCom;
 
 namespace Provisioning.Consumer.Tests.WeCom;
 

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Options;
-using Provisioning.Consumer.WeCom;
+using Provisioning.WeCom;
 
 namespace Provisioning.Consumer.Tests.WeCom;
 

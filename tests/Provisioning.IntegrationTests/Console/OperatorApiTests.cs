@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Provisioning.Consumer.Operator;
-using Provisioning.Consumer.RequestLog;
+using Provisioning.Storage.RequestLog;
 using Provisioning.Contracts;
 using Provisioning.IntegrationTests.Infrastructure;
 using Provisioning.WeComSimulator;

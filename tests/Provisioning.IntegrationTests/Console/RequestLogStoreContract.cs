@@ -1,4 +1,4 @@
-using Provisioning.Consumer.RequestLog;
+using Provisioning.Storage.RequestLog;
 
 namespace Provisioning.IntegrationTests.Console;
 

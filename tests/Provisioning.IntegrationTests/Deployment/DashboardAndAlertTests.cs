@@ -63,7 +63,7 @@ public sealed partial class DashboardAndAlertTests(MetricsSystem system) : IClas
         {
             InstrumentPublished = (instrument, _) =>
             {
-                if (instrument.Meter.Name != Consumer.Telemetry.ProvisioningInstrumentation.Name)
+                if (instrument.Meter.Name != Operations.ProvisioningInstrumentation.Name)
                     return;
                 var name = instrument.Name.Replace('.', '_') + (instrument.Unit == "s" ? "_seconds" : "");
                 var type = instrument.GetType().GetGenericTypeDefinition();

@@ -4,11 +4,11 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Provisioning.Consumer;
-using Provisioning.Consumer.Idempotency;
+using Provisioning.Storage;
 using Provisioning.Consumer.Messaging;
 using Provisioning.Consumer.Operator;
-using Provisioning.Consumer.RequestLog;
-using Provisioning.Consumer.WeCom;
+using Provisioning.Storage.RequestLog;
+using Provisioning.WeCom;
 using Provisioning.Contracts;
 using YamlDotNet.RepresentationModel;
 

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Time.Testing;
-using Provisioning.Consumer.Idempotency;
+using Provisioning.Storage;
 
 namespace Provisioning.IntegrationTests.Idempotency;
 
@@ -11,9 +11,9 @@ public abstract class IdempotencyStoreContract : IAsyncLifetime
 
     protected FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 24, 8, 0, 0, TimeSpan.Zero));
 
-    IIdempotencyStore Store { get; set; } = null!;
+    IRequestLedger Store { get; set; } = null!;
 
-    protected abstract Task<IIdempotencyStore> CreateStoreAsync();
+    protected abstract Task<IRequestLedger> CreateStoreAsync();
 
     protected virtual Task DisposeStoreAsync() => Task.CompletedTask;
 

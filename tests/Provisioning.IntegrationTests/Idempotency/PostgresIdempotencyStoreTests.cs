@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 using Npgsql;
-using Provisioning.Consumer.Idempotency;
+using Provisioning.Storage;
 using Provisioning.IntegrationTests.Infrastructure;
 
 namespace Provisioning.IntegrationTests.Idempotency;
@@ -9,12 +9,12 @@ namespace Provisioning.IntegrationTests.Idempotency;
 public sealed class PostgresIdempotencyStoreTests : IdempotencyStoreContract
 {
     TestPostgres _database = null!;
-    PostgresIdempotencyStore _store = null!;
+    PostgresRequestLedger _store = null!;
 
-    protected override async Task<IIdempotencyStore> CreateStoreAsync()
+    protected override async Task<IRequestLedger> CreateStoreAsync()
     {
         _database = await TestPostgres.CreateAsync();
-        _store = new PostgresIdempotencyStore(Options.Create(new IdempotencyOptions
+        _store = new PostgresRequestLedger(Options.Create(new IdempotencyOptions
         {
             Provider = IdempotencyProvider.Postgres,
             ConnectionString = _database.ConnectionString,

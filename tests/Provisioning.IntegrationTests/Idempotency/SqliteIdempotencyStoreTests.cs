@@ -1,6 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
-using Provisioning.Consumer.Idempotency;
+using Provisioning.Storage;
 
 namespace Provisioning.IntegrationTests.Idempotency;
 
@@ -9,10 +9,10 @@ public sealed class SqliteIdempotencyStoreTests : IdempotencyStoreContract
 {
     readonly string _path = Path.Combine(Path.GetTempPath(), $"idempotency-{Guid.NewGuid():N}", "store.db");
 
-    SqliteIdempotencyStore _store = null!;
+    SqliteRequestLedger _store = null!;
 
-    protected override Task<IIdempotencyStore> CreateStoreAsync() =>
-        Task.FromResult<IIdempotencyStore>(_store = new SqliteIdempotencyStore(Options.Create(new IdempotencyOptions { SqlitePath = _path }), Time));
+    protected override Task<IRequestLedger> CreateStoreAsync() =>
+        Task.FromResult<IRequestLedger>(_store = new SqliteRequestLedger(Options.Create(new IdempotencyOptions { SqlitePath = _path }), Time));
 
     protected override async Task DisposeStoreAsync()
     {

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
-using Provisioning.Consumer.Idempotency;
+using Provisioning.Storage;
 
 namespace Provisioning.IntegrationTests.Idempotency;
 
@@ -14,14 +14,14 @@ public sealed class SqliteWalBoundTests : IAsyncLifetime
     readonly string _path = Path.Combine(Path.GetTempPath(), $"idempotency-wal-{Guid.NewGuid():N}", "store.db");
     readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 24, 8, 0, 0, TimeSpan.Zero));
     readonly object _gate = new();
-    SqliteIdempotencyStore _store = null!;
+    SqliteRequestLedger _store = null!;
     long _peak;
     long _last;
     int _shrinks;
 
     public Task InitializeAsync()
     {
-        _store = new SqliteIdempotencyStore(Options.Create(new IdempotencyOptions { SqlitePath = _path, SqliteWalMegabytes = 1 }), _time);
+        _store = new SqliteRequestLedger(Options.Create(new IdempotencyOptions { SqlitePath = _path, SqliteWalMegabytes = 1 }), _time);
         return Task.CompletedTask;
     }
 

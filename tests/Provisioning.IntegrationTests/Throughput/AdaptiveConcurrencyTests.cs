@@ -1,5 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
-using Provisioning.Consumer.WeCom;
+using Provisioning.WeCom;
 using Provisioning.IntegrationTests.Infrastructure;
 using Provisioning.WeComSimulator;
 

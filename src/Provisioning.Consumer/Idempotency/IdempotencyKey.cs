@@ -1,4 +1,0 @@
-namespace Provisioning.Consumer.Idempotency;
-
-/// <summary>What makes two commands the same request: the enterprise and the publisher's request id.</summary>
-public readonly record struct IdempotencyKey(string CorpId, Guid RequestId);

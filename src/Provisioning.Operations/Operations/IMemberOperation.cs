@@ -1,0 +1,43 @@
+using Provisioning.Storage;
+using Provisioning.Contracts;
+
+namespace Provisioning.Operations;
+
+/// <summary>
+/// One command type's part in the pipeline (the consumer and its filters): its key, its
+/// validation rules, its WeCom call and how the answer maps to an outcome. Everything else (lanes, pace, idempotency,
+/// member order, retries, recording and publishing) is the pipeline's and the same for every operation.
+/// </summary>
+internal interface IMemberOperation<TCommand>
+    where TCommand : class
+{
+    /// <summary>For logs and metrics: create, update, disable, enable, delete, sync.</summary>
+    string Name { get; }
+
+    /// <summary>Whether the deletion guard counts it: it disables or deletes the member.</summary>
+    bool Removes(TCommand command);
+
+    CommandKey KeyOf(TCommand command);
+
+    /// <summary>What of the member it sets, for the order by send time (<see cref="MemberRevision"/>).</summary>
+    MemberAspects Touches(TCommand command);
+
+    /// <summary>
+    /// The command reduced to the aspects in <paramref name="keep"/>, when it sets others too and they can be applied
+    /// apart (an update's <c>enable</c> and its fields); null when it is applied whole or not at all (a create or sync
+    /// brings the member into being with its profile). Used when only some of its aspects are older than what was applied.
+    /// </summary>
+    TCommand? Narrow(TCommand command, MemberAspects keep) => null;
+
+    /// <summary>Every broken rule, all at once; pure (no I/O, no configuration).</summary>
+    IReadOnlyList<FieldError> Validate(TCommand command);
+
+    /// <summary>A blank failure event of this operation's type; <see cref="OutcomeFactory"/> fills it in.</summary>
+    MemberCommandFailed NewFailure();
+
+    /// <summary>
+    /// Makes the WeCom call(s) of a validated command and decides the outcome. Failures that are not the command's fault
+    /// (transient, systemic) are thrown as <see cref="WeCom.WeComException"/> for the retries.
+    /// </summary>
+    Task<Outcome> ApplyAsync(string corpId, TCommand command, OutcomeFactory outcomes, CancellationToken cancellationToken);
+}
