@@ -1,8 +1,8 @@
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging.Console;
-using Provisioning.Consumer.Consumers;
-using Provisioning.Consumer.Idempotency;
 using Provisioning.Consumer.Logging;
+using Provisioning.Consumer.Storage;
+using Provisioning.Consumer.Transport;
 using Provisioning.Consumer.RequestLog;
 using Provisioning.Consumer.Telemetry;
 using Provisioning.WeCom;

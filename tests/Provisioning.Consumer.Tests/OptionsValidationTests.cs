@@ -55,7 +55,7 @@ public sealed class OptionsValidationTests
     [InlineData("00:00:05", 5_000)]
     public void TryParseDuration_KnownForms_Parse(string text, long milliseconds)
     {
-        Assert.True(Retries.RetryOptions.TryParseDuration(text, out var duration));
+        Assert.True(Transport.RetryOptions.TryParseDuration(text, out var duration));
         Assert.Equal(TimeSpan.FromMilliseconds(milliseconds), duration);
     }
 
@@ -64,21 +64,21 @@ public sealed class OptionsValidationTests
     [InlineData("5")]
     [InlineData("5 parsecs")]
     [InlineData("")]
-    public void TryParseDuration_Others_Fail(string text) => Assert.False(Retries.RetryOptions.TryParseDuration(text, out _));
+    public void TryParseDuration_Others_Fail(string text) => Assert.False(Transport.RetryOptions.TryParseDuration(text, out _));
 
     [Fact]
     public void Tiers_ConfiguredDelays_ReplaceTheDefaultsAsAWhole()
     {
         var options = new ConfigurationBuilder()
             .AddInMemoryCollection(new Dictionary<string, string?> { ["Retry:Delays:0"] = "5s", ["Retry:Delays:1"] = "1m" })
-            .Build().GetSection("Retry").Get<Retries.RetryOptions>()!;
+            .Build().GetSection("Retry").Get<Transport.RetryOptions>()!;
 
         Assert.Equal([TimeSpan.FromSeconds(5), TimeSpan.FromMinutes(1)], options.Tiers());
     }
 
     [Fact]
     public void Tiers_NoneConfigured_AreTheDefaults() =>
-        Assert.Equal([TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(2), TimeSpan.FromMinutes(10), TimeSpan.FromHours(1)], new Retries.RetryOptions().Tiers());
+        Assert.Equal([TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(2), TimeSpan.FromMinutes(10), TimeSpan.FromHours(1)], new Transport.RetryOptions().Tiers());
 
     static async Task<OptionsValidationException> StartWith(Dictionary<string, string?> settings)
     {

@@ -1,8 +1,8 @@
 using Microsoft.Extensions.Options;
 using Provisioning.Broker;
-using Provisioning.Consumer.Messaging;
 using Provisioning.Contracts;
 using RabbitMQ.Client;
+using Provisioning.Consumer.Transport;
 
 namespace Provisioning.Consumer.Operator;
 

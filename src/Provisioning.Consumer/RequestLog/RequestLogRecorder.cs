@@ -1,5 +1,4 @@
 using MassTransit;
-using Provisioning.Consumer.Messaging;
 using Provisioning.Operations;
 using Provisioning.Contracts;
 using Provisioning.Storage.RequestLog;
@@ -22,7 +21,7 @@ internal sealed class RequestLogRecorder(RequestLogBuffer log, TimeProvider time
         if (!log.Enabled)
             return;
         var request = context.ReceiveContext.GetOrAddPayload(() => new LoggedRequest(key.RequestId, corpId, key.UserId, operation));
-        log.Record(Step(request, RequestEventKinds.Received) with { Detail = HowItCame(context.ReceiveContext), Person = PersonOf(context.Message) });
+        log.Record(Step(request, RequestEventKinds.Received) with { Detail = context.TryGetPayload(out Pipeline.Delivery? delivery) ? delivery.HowItCame : null, Person = PersonOf(context.Message) });
     }
 
     /// <summary>It waits for an earlier command of its member, or for the member to exist.</summary>
@@ -92,20 +91,6 @@ internal sealed class RequestLogRecorder(RequestLogBuffer log, TimeProvider time
 
     RequestEvent Step(LoggedRequest request, string kind) =>
         new(request.RequestId, request.CorpId, request.UserId, request.Operation, kind, time.GetUtcNow());
-
-    static string HowItCame(ReceiveContext context)
-    {
-        var parts = new List<string> { $"from {CommandQueues.QueueOf(context.InputAddress)}" };
-        if (TransportHeader.Text(context, ProvisioningHeaders.MovedFrom) is { } source)
-            parts.Add($"put back from {source} by an operator");
-        if (Retries.RetryParking.TierOf(context) is > 0 and var tier)
-            parts.Add($"back from retry tier {tier}");
-        if (TransportHeader.GuardDecision(context) is { } decision)
-            parts.Add($"{decision} by an operator");
-        if (context.Redelivered)
-            parts.Add("redelivered by the broker");
-        return string.Join(", ", parts);
-    }
 
     static PersonSnapshot? PersonOf(object command)
     {

@@ -11,17 +11,7 @@ namespace Provisioning.Operations;
 /// </summary>
 internal sealed class CreateOperation(IWeComClient weCom, ExistingMemberReconciler reconciler) : IMemberOperation<CreateMember>
 {
-    public string Name => "create";
-
-    public bool Removes(CreateMember command) => false;
-
     public MemberAspects Touches(CreateMember command) => MemberAspects.State | MemberAspects.Profile;
-
-    public CommandKey KeyOf(CreateMember command) => new(command.RequestId, command.CorpId, command.UserId, command.Version);
-
-    public IReadOnlyList<FieldError> Validate(CreateMember command) => MemberRules.Validate(command);
-
-    public MemberCommandFailed NewFailure() => new MemberCreationFailed();
 
     public async Task<Outcome> ApplyAsync(string corpId, CreateMember command, OutcomeFactory outcomes, CancellationToken cancellationToken)
     {

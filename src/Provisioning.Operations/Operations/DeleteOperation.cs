@@ -1,4 +1,3 @@
-using Provisioning.Rules;
 using Provisioning.Storage;
 using Microsoft.Extensions.Options;
 using Provisioning.WeCom;
@@ -13,18 +12,10 @@ namespace Provisioning.Operations;
 /// </summary>
 internal sealed class DeleteOperation(IWeComClient weCom, IOptions<LifecycleOptions> lifecycle) : IMemberOperation<DeleteMember>
 {
-    public string Name => "delete";
-
     // A refused delete removes nothing, so the guard does not count it.
     public bool Removes(DeleteMember command) => lifecycle.Value.AllowDelete;
 
     public MemberAspects Touches(DeleteMember command) => MemberAspects.State;
-
-    public CommandKey KeyOf(DeleteMember command) => new(command.RequestId, command.CorpId, command.UserId, command.Version);
-
-    public IReadOnlyList<FieldError> Validate(DeleteMember command) => MemberRules.Validate(command.RequestId, command.UserId);
-
-    public MemberCommandFailed NewFailure() => new MemberDeletionFailed();
 
     public async Task<Outcome> ApplyAsync(string corpId, DeleteMember command, OutcomeFactory outcomes, CancellationToken cancellationToken)
     {

@@ -7,17 +7,7 @@ namespace Provisioning.Operations;
 /// <summary><see cref="DisableMember"/>, the default leaver action: <c>user/update</c> with <c>enable: 0</c> only. 60111 is <c>NotFound</c>.</summary>
 internal sealed class DisableOperation(WeCom.IWeComClient weCom) : IMemberOperation<DisableMember>
 {
-    public string Name => "disable";
-
-    public bool Removes(DisableMember command) => true;
-
     public MemberAspects Touches(DisableMember command) => MemberAspects.State;
-
-    public CommandKey KeyOf(DisableMember command) => new(command.RequestId, command.CorpId, command.UserId, command.Version);
-
-    public IReadOnlyList<FieldError> Validate(DisableMember command) => MemberRules.Validate(command.RequestId, command.UserId);
-
-    public MemberCommandFailed NewFailure() => new MemberDisableFailed();
 
     public async Task<Outcome> ApplyAsync(string corpId, DisableMember command, OutcomeFactory outcomes, CancellationToken cancellationToken)
     {

@@ -7,17 +7,7 @@ namespace Provisioning.Operations;
 /// <summary><see cref="EnableMember"/>, the rehire of a member that still exists: <c>user/update</c> with <c>enable: 1</c> only. 60111 is <c>NotFound</c>.</summary>
 internal sealed class EnableOperation(WeCom.IWeComClient weCom) : IMemberOperation<EnableMember>
 {
-    public string Name => "enable";
-
-    public bool Removes(EnableMember command) => false;
-
     public MemberAspects Touches(EnableMember command) => MemberAspects.State;
-
-    public CommandKey KeyOf(EnableMember command) => new(command.RequestId, command.CorpId, command.UserId, command.Version);
-
-    public IReadOnlyList<FieldError> Validate(EnableMember command) => MemberRules.Validate(command.RequestId, command.UserId);
-
-    public MemberCommandFailed NewFailure() => new MemberEnableFailed();
 
     public async Task<Outcome> ApplyAsync(string corpId, EnableMember command, OutcomeFactory outcomes, CancellationToken cancellationToken)
     {

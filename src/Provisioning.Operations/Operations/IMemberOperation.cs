@@ -1,23 +1,21 @@
+using Provisioning.Rules;
 using Provisioning.Storage;
 using Provisioning.Contracts;
 
 namespace Provisioning.Operations;
 
 /// <summary>
-/// One command type's part in the pipeline (the consumer and its filters): its key, its
-/// validation rules, its WeCom call and how the answer maps to an outcome. Everything else (lanes, pace, idempotency,
+/// One command type's part in the pipeline (the consumer and its filters): its WeCom call and how the answer maps to an outcome. Everything else (lanes, pace, idempotency,
 /// member order, retries, recording and publishing) is the pipeline's and the same for every operation.
 /// </summary>
 internal interface IMemberOperation<TCommand>
-    where TCommand : class
+    where TCommand : class, IProvisioningCommand
 {
-    /// <summary>For logs and metrics: create, update, disable, enable, delete, sync.</summary>
-    string Name { get; }
-
-    /// <summary>Whether the deletion guard counts it: it disables or deletes the member.</summary>
-    bool Removes(TCommand command);
-
-    CommandKey KeyOf(TCommand command);
+    /// <summary>
+    /// Whether the deletion guard counts it: it disables or deletes its entity (the catalogue's rule). An operation that
+    /// refuses such a command before any call overrides it (a delete while deletes are off removes nothing).
+    /// </summary>
+    bool Removes(TCommand command) => CommandCatalogue.Of<TCommand>().Removes(command);
 
     /// <summary>What of the member it sets, for the order by send time (<see cref="MemberRevision"/>).</summary>
     MemberAspects Touches(TCommand command);
@@ -28,12 +26,6 @@ internal interface IMemberOperation<TCommand>
     /// brings the member into being with its profile). Used when only some of its aspects are older than what was applied.
     /// </summary>
     TCommand? Narrow(TCommand command, MemberAspects keep) => null;
-
-    /// <summary>Every broken rule, all at once; pure (no I/O, no configuration).</summary>
-    IReadOnlyList<FieldError> Validate(TCommand command);
-
-    /// <summary>A blank failure event of this operation's type; <see cref="OutcomeFactory"/> fills it in.</summary>
-    MemberCommandFailed NewFailure();
 
     /// <summary>
     /// Makes the WeCom call(s) of a validated command and decides the outcome. Failures that are not the command's fault

@@ -12,17 +12,7 @@ namespace Provisioning.Operations;
 /// </summary>
 internal sealed class SyncOperation(IWeComClient weCom, MobileCheck mobileCheck) : IMemberOperation<SyncMember>
 {
-    public string Name => "sync";
-
-    public bool Removes(SyncMember command) => command.Enable == false;
-
     public MemberAspects Touches(SyncMember command) => MemberAspects.State | MemberAspects.Profile;
-
-    public CommandKey KeyOf(SyncMember command) => new(command.RequestId, command.CorpId, command.UserId, command.Version);
-
-    public IReadOnlyList<FieldError> Validate(SyncMember command) => MemberRules.Validate(command);
-
-    public MemberCommandFailed NewFailure() => new MemberSyncFailed();
 
     public async Task<Outcome> ApplyAsync(string corpId, SyncMember command, OutcomeFactory outcomes, CancellationToken cancellationToken)
     {

@@ -8,10 +8,6 @@ namespace Provisioning.Operations;
 /// <summary><see cref="UpdateMember"/>: <c>user/update</c> with only the given fields; 60111 is <c>NotFound</c>, 301036 (rename refused) <c>Rejected</c>.</summary>
 internal sealed class UpdateOperation(IWeComClient weCom, MobileCheck mobileCheck) : IMemberOperation<UpdateMember>
 {
-    public string Name => "update";
-
-    public bool Removes(UpdateMember command) => command.Enable == false;
-
     public MemberAspects Touches(UpdateMember command) => (command.Enable is null ? MemberAspects.None : MemberAspects.State) | (MemberRules.ChangesProfile(command) ? MemberAspects.Profile : MemberAspects.None);
 
     public UpdateMember? Narrow(UpdateMember command, MemberAspects keep) => keep switch
@@ -21,12 +17,6 @@ internal sealed class UpdateOperation(IWeComClient weCom, MobileCheck mobileChec
             { RequestId = command.RequestId, CorpId = command.CorpId, UserId = command.UserId, Version = command.Version, Enable = command.Enable },
         _ => null,
     };
-
-    public CommandKey KeyOf(UpdateMember command) => new(command.RequestId, command.CorpId, command.UserId, command.Version);
-
-    public IReadOnlyList<FieldError> Validate(UpdateMember command) => MemberRules.Validate(command);
-
-    public MemberCommandFailed NewFailure() => new MemberUpdateFailed();
 
     public async Task<Outcome> ApplyAsync(string corpId, UpdateMember command, OutcomeFactory outcomes, CancellationToken cancellationToken)
     {

@@ -4,12 +4,13 @@ using MassTransit;
 using MassTransit.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
-using Provisioning.Consumer.Consumers;
 using Provisioning.Storage;
 using Provisioning.Operations;
 using Provisioning.Consumer.Tests.Idempotency;
 using Provisioning.WeCom;
 using Provisioning.Contracts;
+using Provisioning.Consumer.Pipeline;
+using Provisioning.Consumer.Transport;
 
 namespace Provisioning.Consumer.Tests.Consumers;
 
@@ -24,7 +25,7 @@ public sealed class CreateMemberConsumerTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _provider = PipelineHarness.Build(_wecom, _database, new LifecycleOptions(),
-            bus => bus.AddConsumer<MemberCommandConsumer<CreateMember>, MemberCommandConsumerDefinition<CreateMember>>());
+            bus => bus.AddConsumer<CommandConsumer<CreateMember>, CommandConsumerDefinition<CreateMember>>());
         _harness = _provider.GetRequiredService<ITestHarness>();
         await _harness.Start();
     }

@@ -1,9 +1,11 @@
+using MassTransit;
 using MassTransit.Testing;
 using Microsoft.Extensions.DependencyInjection;
-using Provisioning.Consumer.Consumers;
 using Provisioning.Operations;
 using Provisioning.WeCom;
 using Provisioning.Contracts;
+using Provisioning.Consumer.Pipeline;
+using Provisioning.Consumer.Transport;
 
 namespace Provisioning.Consumer.Tests.Consumers;
 
@@ -20,11 +22,11 @@ public sealed class LifecycleConsumerTests : IAsyncLifetime
         // No grace for a missing member (it would wait in a broker queue) and no deletion guard: their paths need the broker.
         _provider = PipelineHarness.Build(_wecom, _database, new LifecycleOptions { AllowDelete = true, NotFoundGrace = TimeSpan.Zero, DeletionThreshold = 0 }, bus =>
         {
-            bus.AddConsumer<MemberCommandConsumer<UpdateMember>>();
-            bus.AddConsumer<MemberCommandConsumer<DisableMember>>();
-            bus.AddConsumer<MemberCommandConsumer<EnableMember>>();
-            bus.AddConsumer<MemberCommandConsumer<DeleteMember>>();
-            bus.AddConsumer<MemberCommandConsumer<SyncMember>>();
+            bus.AddConsumer<CommandConsumer<UpdateMember>, CommandConsumerDefinition<UpdateMember>>();
+            bus.AddConsumer<CommandConsumer<DisableMember>, CommandConsumerDefinition<DisableMember>>();
+            bus.AddConsumer<CommandConsumer<EnableMember>, CommandConsumerDefinition<EnableMember>>();
+            bus.AddConsumer<CommandConsumer<DeleteMember>, CommandConsumerDefinition<DeleteMember>>();
+            bus.AddConsumer<CommandConsumer<SyncMember>, CommandConsumerDefinition<SyncMember>>();
         });
         _harness = _provider.GetRequiredService<ITestHarness>();
         await _harness.Start();

@@ -2,14 +2,13 @@ using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Provisioning.Storage;
-using Provisioning.Consumer.Messaging;
 using Provisioning.Consumer.Pipeline;
 using Provisioning.Operations;
 using Provisioning.Consumer.RequestLog;
 using Provisioning.Storage.RequestLog;
-using Provisioning.Consumer.Retries;
 using Provisioning.Consumer.Tests.Idempotency;
 using Provisioning.WeCom;
+using Provisioning.Consumer.Transport;
 
 namespace Provisioning.Consumer.Tests.Consumers;
 
@@ -24,7 +23,8 @@ internal static class PipelineHarness
         services.AddSingleton(client ?? wecom);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(new CorpDirectory(Options.Create(new WeComOptions { CorpId = "ww-default", CorpSecret = "s" })));
-        services.AddMemberOperations();
+        services.AddCommandPipeline();
+        services.AddSingleton<WeComThrottle>();
         services.AddSingleton<CommandQueues>();
         services.AddSingleton(Options.Create(new WeComLimitsOptions()));
         services.AddSingleton<WeComAvailability>();

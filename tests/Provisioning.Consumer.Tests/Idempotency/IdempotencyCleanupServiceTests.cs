@@ -2,8 +2,8 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
-using Provisioning.Consumer.Idempotency;
 using Provisioning.Storage;
+using Provisioning.Consumer.Storage;
 
 namespace Provisioning.Consumer.Tests.Idempotency;
 

@@ -2,11 +2,12 @@ using CsCheck;
 using MassTransit;
 using MassTransit.Testing;
 using Microsoft.Extensions.DependencyInjection;
-using Provisioning.Consumer.Consumers;
 using Provisioning.Operations;
 using Provisioning.Consumer.Tests.Consumers;
 using Provisioning.Contracts;
 using Xunit.Abstractions;
+using Provisioning.Consumer.Pipeline;
+using Provisioning.Consumer.Transport;
 
 namespace Provisioning.Consumer.Tests.Model;
 
@@ -85,9 +86,9 @@ public sealed class MemberPipelineModelTests(ITestOutputHelper output)
     }
 
     static void Lane<TCommand>(IBusRegistrationConfigurator bus)
-        where TCommand : class =>
+        where TCommand : class, IProvisioningCommand =>
         // As many in flight as there are commands: a command that waits for its member holds its slot.
-        bus.AddConsumer<MemberCommandConsumer<TCommand>>().Endpoint(endpoint => endpoint.ConcurrentMessageLimit = 64);
+        bus.AddConsumer<CommandConsumer<TCommand>, CommandConsumerDefinition<TCommand>>().Endpoint(endpoint => endpoint.ConcurrentMessageLimit = 64);
 
     sealed record Seen(Guid RequestId, bool Replay, MemberCommandFailed? Failure);
 

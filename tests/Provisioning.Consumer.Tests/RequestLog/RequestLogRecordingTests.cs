@@ -2,13 +2,14 @@ using System.Text;
 using MassTransit;
 using MassTransit.Testing;
 using Microsoft.Extensions.DependencyInjection;
-using Provisioning.Consumer.Consumers;
 using Provisioning.Operations;
 using Provisioning.Consumer.RequestLog;
 using Provisioning.Storage.RequestLog;
 using Provisioning.Consumer.Tests.Consumers;
 using Provisioning.WeCom;
 using Provisioning.Contracts;
+using Provisioning.Consumer.Pipeline;
+using Provisioning.Consumer.Transport;
 
 namespace Provisioning.Consumer.Tests.RequestLog;
 
@@ -28,7 +29,7 @@ public sealed class RequestLogRecordingTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _provider = PipelineHarness.Build(_wecom, _database, new LifecycleOptions(),
-            bus => bus.AddConsumer<MemberCommandConsumer<CreateMember>, MemberCommandConsumerDefinition<CreateMember>>());
+            bus => bus.AddConsumer<CommandConsumer<CreateMember>, CommandConsumerDefinition<CreateMember>>());
         _harness = _provider.GetRequiredService<ITestHarness>();
         _writer = _provider.GetRequiredService<RequestLogWriter>();
         _log = _provider.GetRequiredService<RequestLogStore>();

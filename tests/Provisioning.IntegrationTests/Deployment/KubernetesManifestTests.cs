@@ -5,12 +5,12 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Provisioning.Consumer;
 using Provisioning.Storage;
-using Provisioning.Consumer.Messaging;
 using Provisioning.Consumer.Operator;
 using Provisioning.Storage.RequestLog;
 using Provisioning.WeCom;
 using Provisioning.Contracts;
 using YamlDotNet.RepresentationModel;
+using Provisioning.Consumer.Transport;
 
 namespace Provisioning.IntegrationTests.Deployment;
 
