@@ -1,5 +1,6 @@
 using MassTransit;
 using Provisioning.Contracts;
+using Provisioning.Rules;
 
 namespace Provisioning.Cli;
 
@@ -26,38 +27,20 @@ internal sealed class CommandBus : IAsyncDisposable
             cfg.Host(broker);
             // MemberProfile is the commands' shared fields, no message of its own: no exchange for it.
             cfg.Publish<MemberProfile>(publish => publish.Exclude = true);
+            // The marker every command implements is no message of its own either: no exchange, not in messageType.
+            cfg.Publish<IProvisioningCommand>(publish => publish.Exclude = true);
+            cfg.ConfigureSend(send => send.UseSendExecute(context =>
+                context.SupportedMessageTypes = [.. context.SupportedMessageTypes.Where(type => type != MessageUrn.ForTypeString<IProvisioningCommand>())]));
             cfg.ReceiveEndpoint(endpoint =>
             {
-                Succeeded<MemberCreated>(endpoint);
-                Succeeded<MemberUpdated>(endpoint);
-                Succeeded<MemberDisabled>(endpoint);
-                Succeeded<MemberEnabled>(endpoint);
-                Succeeded<MemberDeleted>(endpoint);
-                Succeeded<MemberSynced>(endpoint);
-                Failed<MemberCreationFailed>(endpoint);
-                Failed<MemberUpdateFailed>(endpoint);
-                Failed<MemberDisableFailed>(endpoint);
-                Failed<MemberEnableFailed>(endpoint);
-                Failed<MemberDeletionFailed>(endpoint);
-                Failed<MemberSyncFailed>(endpoint);
+                // Every outcome of the catalogue's commands.
+                foreach (var command in CommandCatalogue.All)
+                {
+                    Handle(command.Succeeded, nameof(Succeeded), endpoint, onOutcome);
+                    Handle(command.Failed, nameof(Failed), endpoint, onOutcome);
+                }
             });
         });
-
-        void Succeeded<T>(IReceiveEndpointConfigurator endpoint)
-            where T : MemberCommandSucceeded =>
-            endpoint.Handler<T>(context =>
-            {
-                onOutcome(CommandOutcome.Of(context.Message));
-                return Task.CompletedTask;
-            });
-
-        void Failed<T>(IReceiveEndpointConfigurator endpoint)
-            where T : MemberCommandFailed =>
-            endpoint.Handler<T>(context =>
-            {
-                onOutcome(CommandOutcome.Of(context.Message));
-                return Task.CompletedTask;
-            });
 
         // The broker was checked just before; if it goes away meanwhile, MassTransit would retry for ever.
         using var startTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -87,6 +70,26 @@ internal sealed class CommandBus : IAsyncDisposable
                 $"'{CommandQueueNames.Exchange(item.Type)}', so nothing receives it (is the consumer deployed on this virtual host?)", ExitCodes.Broker);
         }
     }
+
+    static void Handle(Type outcome, string handler, IReceiveEndpointConfigurator endpoint, Action<CommandOutcome> onOutcome) =>
+        typeof(CommandBus).GetMethod(handler, System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!
+            .MakeGenericMethod(outcome).Invoke(null, [endpoint, onOutcome]);
+
+    static void Succeeded<T>(IReceiveEndpointConfigurator endpoint, Action<CommandOutcome> onOutcome)
+        where T : MemberCommandSucceeded =>
+        endpoint.Handler<T>(context =>
+        {
+            onOutcome(CommandOutcome.Of(context.Message));
+            return Task.CompletedTask;
+        });
+
+    static void Failed<T>(IReceiveEndpointConfigurator endpoint, Action<CommandOutcome> onOutcome)
+        where T : MemberCommandFailed =>
+        endpoint.Handler<T>(context =>
+        {
+            onOutcome(CommandOutcome.Of(context.Message));
+            return Task.CompletedTask;
+        });
 
     public async ValueTask DisposeAsync() => await _bus.StopAsync(CancellationToken.None).ConfigureAwait(false);
 }

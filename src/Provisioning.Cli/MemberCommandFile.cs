@@ -13,15 +13,7 @@ namespace Provisioning.Cli;
 /// </summary>
 internal static class MemberCommandFile
 {
-    static readonly Dictionary<string, Type> Types = new(StringComparer.OrdinalIgnoreCase)
-    {
-        [nameof(CreateMember)] = typeof(CreateMember),
-        [nameof(UpdateMember)] = typeof(UpdateMember),
-        [nameof(DisableMember)] = typeof(DisableMember),
-        [nameof(EnableMember)] = typeof(EnableMember),
-        [nameof(DeleteMember)] = typeof(DeleteMember),
-        [nameof(SyncMember)] = typeof(SyncMember),
-    };
+    static readonly Dictionary<string, Type> Types = CommandCatalogue.All.ToDictionary(command => command.Command.Name, command => command.Command, StringComparer.OrdinalIgnoreCase);
 
     /// <summary>One command of the file: its type and the command, with its request id (derived from its content when the item had none).</summary>
     public sealed record Item(Type Type, object Command, Guid RequestId, string UserId);

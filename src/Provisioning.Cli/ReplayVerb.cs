@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Provisioning.Contracts;
+using Provisioning.Rules;
 
 namespace Provisioning.Cli;
 
@@ -7,7 +8,7 @@ namespace Provisioning.Cli;
 internal static class ReplayVerb
 {
     /// <summary>The input queues whose commands the deletion guard can hold.</summary>
-    static readonly string[] GuardedQueues = [.. new[] { typeof(DisableMember), typeof(DeleteMember), typeof(UpdateMember), typeof(SyncMember) }.Select(CommandQueueNames.Queue)];
+    static readonly string[] GuardedQueues = [.. CommandCatalogue.All.Where(command => command.MayRemove).Select(command => command.Queue)];
 
     /// <summary>The filters both verbs take.</summary>
     sealed record Filters(Option<bool> All, Option<Guid[]> RequestIds, Option<string[]> UserIds, Option<TimeSpan> OlderThan, Option<string> Queue)

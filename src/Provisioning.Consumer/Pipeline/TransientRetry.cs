@@ -3,7 +3,6 @@ using Polly;
 using Polly.Retry;
 using Provisioning.Storage;
 using Provisioning.WeCom;
-using Provisioning.Consumer.Transport;
 
 namespace Provisioning.Consumer.Pipeline;
 

@@ -34,7 +34,7 @@ internal sealed class TurnStep<TCommand>(
         var ticket = context.GetPayload<CommandTicket>();
         var delivery = context.GetPayload<Delivery>();
         var key = ticket.Key;
-        requestLog.Received(context, key, ticket.CorpId, ticket.Descriptor.Name);
+        requestLog.Received(context, key, ticket.CorpId, ticket.Descriptor.Name, delivery.HowItCame);
         var request = new IdempotencyKey(ticket.CorpId, key.RequestId);
         var revision = new MemberRevision(key.Version, delivery.SentAt, operation.Touches(context.Message));
         var entity = TurnSignals.KeyOf(ticket.CorpId, key.UserId);

@@ -15,13 +15,13 @@ internal sealed class RequestLogRecorder(RequestLogBuffer log, TimeProvider time
     /// <summary>What the later steps of a delivery need to know of it, kept as the delivery's payload.</summary>
     sealed record LoggedRequest(Guid RequestId, string CorpId, string UserId, string Operation);
 
-    public void Received<TCommand>(ConsumeContext<TCommand> context, CommandKey key, string corpId, string operation)
+    public void Received<TCommand>(ConsumeContext<TCommand> context, CommandKey key, string corpId, string operation, string howItCame)
         where TCommand : class
     {
         if (!log.Enabled)
             return;
         var request = context.ReceiveContext.GetOrAddPayload(() => new LoggedRequest(key.RequestId, corpId, key.UserId, operation));
-        log.Record(Step(request, RequestEventKinds.Received) with { Detail = context.TryGetPayload(out Pipeline.Delivery? delivery) ? delivery.HowItCame : null, Person = PersonOf(context.Message) });
+        log.Record(Step(request, RequestEventKinds.Received) with { Detail = howItCame, Person = PersonOf(context.Message) });
     }
 
     /// <summary>It waits for an earlier command of its member, or for the member to exist.</summary>

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Provisioning.Contracts;
+using Provisioning.Consumer.Pipeline;
 
 namespace Provisioning.Consumer.Transport;
 

@@ -1,4 +1,5 @@
 using MassTransit;
+using Provisioning.Consumer.Pipeline;
 
 namespace Provisioning.Consumer.Transport;
 

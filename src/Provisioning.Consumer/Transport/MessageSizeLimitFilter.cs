@@ -1,5 +1,6 @@
 using MassTransit;
 using MassTransit.Transports;
+using Provisioning.Consumer.Pipeline;
 
 namespace Provisioning.Consumer.Transport;
 

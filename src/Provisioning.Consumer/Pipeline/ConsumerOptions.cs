@@ -1,7 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using Provisioning.Contracts;
 
-namespace Provisioning.Consumer.Transport;
+namespace Provisioning.Consumer.Pipeline;
 
 /// <summary>Section <c>Consumer</c>: the <c>create-member</c> endpoint's policy.</summary>
 public sealed class ConsumerOptions
