@@ -141,8 +141,6 @@ internal static class ScenarioRunner
                 await Task.Delay(50);
             if (failed > 0)
                 Console.Error.WriteLine($"  {scenario.Name}: {failed} failed; the consumers said:\n{consumers.Output}");
-            if (Environment.GetEnvironmentVariable("BENCH_SHOW_OUTPUT") == "1")
-                Console.Error.WriteLine($"  {scenario.Name}: the consumers said:\n{consumers.Output}");
             var cpu = (consumers.CpuTime - cpuBefore).TotalSeconds;
             var rss = consumers.PeakRssMiB;
             var soak = sampler is null ? null : await sampler.StopAsync(scenario.Commands);
