@@ -70,13 +70,38 @@ internal static class BenchApp
         // --only keeps the two comparison consumers (every ratio needs them) and the scenarios whose name contains the text.
         if (options.Only is { } only)
             scenarios = [.. scenarios.Take(2), .. scenarios.Skip(2).Where(s => s.Name.Contains(only, StringComparison.OrdinalIgnoreCase))];
-        foreach (var scenario in scenarios)
+        // Variants of the first row of ours that --only kept (the warm row without --only), each beside it.
+        var warm = scenarios.FindIndex(s => s.Kind == ConsumerKind.Ours);
+        foreach (var variant in options.Variants.Reverse())
         {
-            var runs = new List<Result>();
-            // Repeated where the code sets the pace; where the rate limiter or a fixed publish rate does, once is enough.
-            var repeat = scenario.OpenLoopRate == 0 && scenario.RaisedLimits || options.RepeatAll;
-            for (var run = 0; run < (repeat ? options.Runs : 1); run++)
-                runs.Add(await ScenarioRunner.RunAsync(scenario, options).ConfigureAwait(false));
+            var like = scenarios.ElementAtOrDefault(warm) ?? new Scenario("ours, 0 ms, rate limit lifted", ConsumerKind.Ours, 1, 0, "Sqlite", true, n);
+            scenarios.Insert(warm < 0 ? scenarios.Count : warm + 1, like with
+            {
+                Name = $"{like.Name}, {variant.Name}",
+                Environment = (like.Environment ?? new Dictionary<string, string>()).Concat(variant.Environment).GroupBy(s => s.Key).ToDictionary(g => g.Key, g => g.Last().Value),
+                ConsumerDirectory = variant.Directory ?? (variant.ReadyToRun ? Path.GetFullPath(options.ReadyToRunDirectory) : null),
+            });
+        }
+        // Repeated where the code sets the pace; where the rate limiter or a fixed publish rate does, once is enough.
+        int RunsOf(Scenario scenario) => scenario.OpenLoopRate == 0 && scenario.RaisedLimits || options.RepeatAll ? options.Runs : 1;
+        var runsOf = scenarios.Select(_ => new List<Result>()).ToList();
+        if (options.Alternate)
+        {
+            // Run after run, every row in turn; the table follows at the end.
+            for (var run = 0; run < options.Runs; run++)
+                for (var i = 0; i < scenarios.Count; i++)
+                    if (run < RunsOf(scenarios[i]))
+                    {
+                        var result = await ScenarioRunner.RunAsync(scenarios[i], options).ConfigureAwait(false);
+                        runsOf[i].Add(result);
+                        await output.WriteLineAsync($"  run {run + 1}: {Row(result, [result])}").ConfigureAwait(false);
+                    }
+        }
+        for (var i = 0; i < scenarios.Count; i++)
+        {
+            var runs = runsOf[i];
+            for (var run = runs.Count; run < RunsOf(scenarios[i]); run++)
+                runs.Add(await ScenarioRunner.RunAsync(scenarios[i], options).ConfigureAwait(false));
             var median = runs.OrderBy(r => r.Throughput).ElementAt(runs.Count / 2);
             results.Add(median);
             allRuns.Add(runs);
@@ -113,10 +138,17 @@ internal static class BenchApp
         foreach (var store in results.Where(r => none is not null && r.Scenario.Name.StartsWith("store ", StringComparison.Ordinal) && r != none))
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                 $"idempotency store {store.Scenario.Store}: median added latency {store.P50 - none!.P50:0.00} ms per command over no store")).ConfigureAwait(false);
+        // Each repeated row's medians taken one by one (the table shows the run of median throughput and the highest RSS).
+        for (var i = 0; i < results.Count; i++)
+            if (allRuns[i].Count > 1)
+                await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                    $"medians of {allRuns[i].Count} runs, {results[i].Scenario.Name}: {Median(allRuns[i], r => r.Throughput):0.0} cmd/s, {Median(allRuns[i], r => r.CpuPerThousand):0.00} CPU s/1k, peak RSS {Median(allRuns[i], r => r.PeakRssMiB):0.0} MiB, p99 {Median(allRuns[i], r => r.P99):0.0} ms")).ConfigureAwait(false);
         await SoakReport.WriteAsync(output, results).ConfigureAwait(false);
         // The issue's rule: no 45009 and no failed command in any row.
         return allRuns.SelectMany(r => r).Any(r => r.Failed > 0 || r.RateLimited > 0) ? 1 : 0;
     }
+
+    static double Median(List<Result> runs, Func<Result, double> figure) => runs.Select(figure).Order().ElementAt(runs.Count / 2);
 
     static string Header() =>
         $"{"scenario",-56} {"cmds",6} {"cmd/s",8} {"spread",13} {"p50 ms",8} {"p99 ms",8} {"max ms",8} {"CPU s/1k",8} {"RSS MiB",8} {"45009",6} {"45033",6} {"failed",6}";

@@ -20,6 +20,20 @@ internal sealed record BenchOptions
     /// <summary>Repeat every row <see cref="Runs"/> times, not only those where the code sets the pace.</summary>
     public bool RepeatAll { get; init; }
 
+    /// <summary>
+    /// Run the repeated rows in turn, run after run (<c>--alternate</c>): each run of every row before the next run of
+    /// any, so that a row is not favoured by a quieter minute of the machine.
+    /// </summary>
+    public bool Alternate { get; init; }
+
+    /// <summary>
+    /// Settings to compare on the first row of ours that <c>--only</c> keeps, without it "ours, 0 ms, rate limit lifted"
+    /// (<c>--variant "name:KEY=VALUE,KEY=VALUE"</c>, repeatable): each becomes a row of its own beside it, the environment
+    /// of our consumer given these values as well
+    /// (<c>READY_TO_RUN=1</c>: run the ReadyToRun publish instead of the build; <c>CONSUMER_DIR=path</c>: another build).
+    /// </summary>
+    public IReadOnlyList<Knob> Variants { get; init; } = [];
+
     /// <summary>Runtime settings to compare on a cold backlog (<c>--knobs</c>).</summary>
     public IReadOnlyList<Knob> Knobs { get; init; } = [];
 
@@ -27,7 +41,11 @@ internal sealed record BenchOptions
     public string ReadyToRunDirectory { get; init; } = Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", "artifacts", "consumer-r2r");
 
     /// <summary>One runtime setting: a name, environment variables, and the published ReadyToRun copy or the build.</summary>
-    internal sealed record Knob(string Name, IReadOnlyDictionary<string, string> Environment, bool ReadyToRun);
+    internal sealed record Knob(string Name, IReadOnlyDictionary<string, string> Environment, bool ReadyToRun)
+    {
+        /// <summary>Run our consumer from this directory instead.</summary>
+        public string? Directory { get; init; }
+    }
 
     /// <summary>
     /// What <c>--knobs</c> compares on a cold backlog, next to the plain row (the build as the tests run it, with the
@@ -43,6 +61,20 @@ internal sealed record BenchOptions
     ];
     public string RabbitHost { get; init; } = Environment.GetEnvironmentVariable("PROVISIONING_TEST_RABBITMQ_HOST") ?? "127.0.0.1";
     public string? Postgres { get; init; } = Environment.GetEnvironmentVariable("PROVISIONING_TEST_POSTGRES") ?? "Host=127.0.0.1;Port=55432;Username=postgres";
+
+    static Knob Variant(string text)
+    {
+        var colon = text.IndexOf(':', StringComparison.Ordinal);
+        if (colon <= 0)
+            throw new ArgumentException($"--variant {text}: expected name:KEY=VALUE,KEY=VALUE");
+        var settings = text[(colon + 1)..].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(pair => pair.Split('=', 2))
+            .ToDictionary(pair => pair[0], pair => pair.Length == 2 ? pair[1] : throw new ArgumentException($"--variant {text}: '{pair[0]}' has no =VALUE"));
+        // READY_TO_RUN=1: our consumer from the ReadyToRun publish (as the container image), not from the build.
+        var readyToRun = settings.Remove("READY_TO_RUN", out var r2r) && r2r == "1";
+        // CONSUMER_DIR=path: our consumer from another build (the commit before a change, say).
+        return new Knob(text[..colon], settings, readyToRun) { Directory = settings.Remove("CONSUMER_DIR", out var directory) ? directory : null };
+    }
 
     public static BenchOptions Parse(string[] args)
     {
@@ -63,7 +95,9 @@ internal sealed record BenchOptions
                 "--soak-rate" => options with { SoakRate = int.Parse(args[++i], CultureInfo.InvariantCulture) },
                 "--repeat-all" => options with { RepeatAll = true },
                 "--knobs" => options with { Knobs = RuntimeKnobs() },
-                _ => throw new ArgumentException($"Unknown option {args[i]}. Options: --quick --commands N --runs N --replicas 1,2,4 --no-postgres --only TEXT --repeat-all --knobs --seconds N --soak-rate N"),
+                "--alternate" => options with { Alternate = true },
+                "--variant" => options with { Variants = [.. options.Variants, Variant(args[++i])] },
+                _ => throw new ArgumentException($"Unknown option {args[i]}. Options: --quick --commands N --runs N --replicas 1,2,4 --no-postgres --only TEXT --repeat-all --knobs --alternate --variant \"name:KEY=VALUE,…\" --seconds N --soak-rate N"),
             };
         }
         return options;

@@ -22,8 +22,37 @@ internal sealed class PostgresRequestLedger : IRequestLedger, IAsyncDisposable
 
     public PostgresRequestLedger(IOptions<IdempotencyOptions> options, TimeProvider time)
     {
-        _dataSource = NpgsqlDataSource.Create(options.Value.ConnectionString!);
+        _dataSource = NpgsqlDataSource.Create(WithDefaults(options.Value.ConnectionString!));
         _time = time;
+    }
+
+    /// <summary>Connections per replica unless the connection string says otherwise (Npgsql's own default is 100).</summary>
+    internal const int DefaultMaxPoolSize = 20;
+
+    /// <summary>Statements kept prepared per connection unless the connection string says otherwise (Npgsql's default: none).</summary>
+    internal const int DefaultMaxAutoPrepare = 16;
+
+    /// <summary>
+    /// The connection string with a smaller pool and auto-prepared statements, where it leaves them unset. A burst of
+    /// commands (up to 256 in flight) otherwise opened up to 100 connections: each new server process parses and plans
+    /// the claim's statement with cold caches, on the cores the consumer needs (the lifecycle burst took 2-4 s instead of
+    /// well under one), and two replicas could take all of PostgreSQL's default 100 connections. A claim holds its
+    /// connection for one round trip, so 20 serve far more commands than the CPU allows; prepared, the claim is planned
+    /// once per connection, not once per command.
+    /// </summary>
+    internal static string WithDefaults(string connectionString)
+    {
+        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        if (!Given(given, "Maximum Pool Size", "MaxPoolSize"))
+            builder.MaxPoolSize = Math.Max(DefaultMaxPoolSize, builder.MinPoolSize);
+        if (!Given(given, "Max Auto Prepare", "MaxAutoPrepare"))
+            builder.MaxAutoPrepare = DefaultMaxAutoPrepare;
+        return builder.ConnectionString;
+
+        static bool Given(System.Data.Common.DbConnectionStringBuilder given, params string[] names) =>
+            given.Keys.Cast<string>().Any(key => names.Any(name => string.Equals(key.Replace(" ", "", StringComparison.Ordinal),
+                name.Replace(" ", "", StringComparison.Ordinal), StringComparison.OrdinalIgnoreCase)));
     }
 
     // Not a Lazy<Task>: a failure while PostgreSQL is down must not be remembered for ever.
