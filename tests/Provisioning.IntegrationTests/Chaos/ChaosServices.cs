@@ -18,12 +18,25 @@ internal static class ChaosServices
     public const string PostgresServer = "Host=127.0.0.1;Port=55433;Username=postgres;Timeout=5;Command Timeout=10";
     const string PostgresData = "/var/tmp/provisioning-pg-chaos";
 
-    public static Task EnsureSingleNodeAsync() => ScriptAsync("scripts/start-rabbitmq-nodes.sh", "chaos", "1", "5681");
+    // Whether a test of this run started (or found) a throw-away service: then StopStartedAsync stops them.
+    static int _ensured;
 
-    public static Task EnsureClusterAsync() => ScriptAsync("scripts/start-rabbitmq-nodes.sh", "cluster", "3", "5691");
+    public static Task EnsureSingleNodeAsync() => EnsureAsync("scripts/start-rabbitmq-nodes.sh", ["chaos", "1", "5681"]);
+
+    public static Task EnsureClusterAsync() => EnsureAsync("scripts/start-rabbitmq-nodes.sh", ["cluster", "3", "5691"]);
 
     public static Task EnsurePostgresAsync() =>
-        ScriptAsync("scripts/start-postgres.sh", environment: new() { ["PROVISIONING_PGDATA"] = PostgresData, ["PROVISIONING_PGPORT"] = "55433" });
+        EnsureAsync("scripts/start-postgres.sh", environment: new() { ["PROVISIONING_PGDATA"] = PostgresData, ["PROVISIONING_PGPORT"] = "55433" });
+
+    static Task EnsureAsync(string script, string[]? arguments = null, Dictionary<string, string>? environment = null)
+    {
+        Interlocked.Exchange(ref _ensured, 1);
+        return ScriptAsync(script, arguments, environment);
+    }
+
+    /// <summary>Stops every throw-away node and PostgreSQL (scripts/stop-services.sh throwaway) once a test started one: none outlives the tests.</summary>
+    public static Task StopStartedAsync() =>
+        Interlocked.Exchange(ref _ensured, 0) == 1 ? ScriptAsync("scripts/stop-services.sh", ["throwaway"]) : Task.CompletedTask;
 
     /// <summary>Stops and starts the RabbitMQ application on a node: every connection drops, durable queues stay.</summary>
     public static async Task RestartBrokerAsync(string node)
@@ -46,8 +59,6 @@ internal static class ChaosServices
         await Task.Delay(down);
         await EnsurePostgresAsync();
     }
-
-    static Task ScriptAsync(string script, params string[] arguments) => ScriptAsync(script, arguments, null);
 
     static Task ScriptAsync(string script, string[]? arguments = null, Dictionary<string, string>? environment = null) =>
         RunAsync("bash", [Path.Combine(RepositoryPaths.Root, script), .. arguments ?? []], environment);
