@@ -12,6 +12,12 @@ up 5672 || to_stop+=(broker)
 up "${PROVISIONING_PGPORT:-55432}" || to_stop+=(postgres)
 trap 'scripts/stop-services.sh "${to_stop[@]}"' EXIT
 
+# Every kind of process a test starts: consumer processes, simulators, the CLI and the benchmark, RabbitMQ nodes and epmd,
+# PostgreSQL, the console test's browser, the Python subscriber. Those running now are not this run's; any other one still
+# running once the run has stopped its services was left behind by a test (checked at the end).
+leftover_pattern='Provisioning\.(Consumer|WeComSimulator|Benchmark)|provisioning-cli|beam\.smp|epmd|postgres|chrom|playwright|consume_outcomes'
+running_before=$(pgrep -f "$leftover_pattern" | sort)
+
 scripts/start-rabbitmq.sh || exit 1
 scripts/start-postgres.sh || exit 1
 scripts/install-docker-compose.sh || exit 1
@@ -43,6 +49,18 @@ done
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
   # The build or the test host failed before any result was written: count it as a failure.
   failed=1
+fi
+
+# Stop what this run started (as the trap would at exit), then nothing the tests started may still run.
+scripts/stop-services.sh "${to_stop[@]}"
+trap - EXIT
+left=$(comm -13 <(echo "$running_before") <(pgrep -f "$leftover_pattern" | sort) | while read -r pid; do ps -o pid=,args= -p "$pid"; done)
+if [ -n "$left" ]; then
+  echo
+  echo "Left running after the tests (a test did not stop what it started):"
+  cut -c1-200 <<<"$left"
+  failed=$((failed + 1))
+  [ "$status" -ne 0 ] || status=1
 fi
 echo
 echo "$passed passed, $failed failed"

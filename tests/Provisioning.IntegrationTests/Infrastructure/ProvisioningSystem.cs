@@ -100,9 +100,17 @@ public class ProvisioningSystem : IAsyncLifetime, IAsyncDisposable
                 Publisher = Track(await Publisher.StartAsync(Broker));
             }
         }
-        catch
+        catch (Exception failure)
         {
-            await DisposeAsync();
+            // What did start is stopped; the failure to start is what the test reports.
+            try
+            {
+                await DisposeAsync();
+            }
+            catch (Exception cleanup)
+            {
+                throw new AggregateException(failure, cleanup);
+            }
             throw;
         }
     }
