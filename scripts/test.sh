@@ -62,7 +62,12 @@ fi
 # Stop what this run started (as the trap would at exit), then nothing the tests started may still run.
 scripts/stop-services.sh "${to_stop[@]}"
 trap - EXIT
-left=$(comm -13 <(echo "$running_before") <(pgrep -f "$leftover_pattern" | sort) | while read -r pid; do ours "$pid" && ps -o pid=,args= -p "$pid"; done)
+# A node or database told to stop may take a few seconds more to exit: it is left over only if it still runs after 20 s.
+for _ in $(seq 1 20); do
+  left=$(comm -13 <(echo "$running_before") <(pgrep -f "$leftover_pattern" | sort) | while read -r pid; do ours "$pid" && ps -o pid=,args= -p "$pid"; done)
+  [ -n "$left" ] || break
+  sleep 1
+done
 if [ -n "$left" ]; then
   echo
   echo "Left running after the tests (a test did not stop what it started):"

@@ -34,9 +34,35 @@ internal static class ChaosServices
         return ScriptAsync(script, arguments, environment);
     }
 
-    /// <summary>Stops every throw-away node and PostgreSQL (scripts/stop-services.sh throwaway) once a test started one: none outlives the tests.</summary>
-    public static Task StopStartedAsync() =>
-        Interlocked.Exchange(ref _ensured, 0) == 1 ? ScriptAsync("scripts/stop-services.sh", ["throwaway"]) : Task.CompletedTask;
+    /// <summary>
+    /// Stops every throw-away node and PostgreSQL (scripts/stop-services.sh throwaway) once a test started one, and waits
+    /// until their processes have exited (rabbitmqctl stop answers while the node's VM is still going down): none
+    /// outlives the tests.
+    /// </summary>
+    public static async Task StopStartedAsync()
+    {
+        if (Interlocked.Exchange(ref _ensured, 0) == 0)
+            return;
+        var pids = new[] { "chaos-1", "cluster-1", "cluster-2", "cluster-3" }.Select(node => $"/var/tmp/provisioning-rabbit/{node}/pid")
+            .Append(Path.Combine(PostgresData, "postmaster.pid"))
+            .Select(PidIn).Where(pid => pid > 0).ToList();
+        await ScriptAsync("scripts/stop-services.sh", ["throwaway"]);
+        await Wait.Until(() => Task.FromResult(!pids.Any(pid => Directory.Exists($"/proc/{pid}"))), TimeSpan.FromSeconds(60),
+            $"the throw-away services' processes ({string.Join(", ", pids)}) to exit");
+    }
+
+    /// <summary>The process id on a pid file's first line; 0 when there is none (the service is not running) or it cannot be read.</summary>
+    static int PidIn(string file)
+    {
+        try
+        {
+            return int.TryParse(File.ReadLines(file).FirstOrDefault()?.Trim(), out var pid) ? pid : 0;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return 0;
+        }
+    }
 
     /// <summary>Stops and starts the RabbitMQ application on a node: every connection drops, durable queues stay.</summary>
     public static async Task RestartBrokerAsync(string node)
