@@ -12,6 +12,20 @@ up 5672 || to_stop+=(broker)
 up "${PROVISIONING_PGPORT:-55432}" || to_stop+=(postgres)
 trap 'scripts/stop-services.sh "${to_stop[@]}"' EXIT
 
+# Every kind of process a test starts: consumer processes, simulators, the CLI and the benchmark, RabbitMQ nodes and epmd,
+# PostgreSQL, the console test's browser, the Python subscriber. Those running now are not this run's; one that started
+# since, is this run's and still runs once the run has stopped its services was left behind by a test (checked at the
+# end). This run's: it inherited the marker below, or it runs in or names this checkout, a system's folder or a
+# throw-away service (the image test's consumer starts with an empty environment). Others' runs on the machine are not.
+leftover_pattern='Provisioning\.(Consumer|WeComSimulator|Benchmark)|provisioning-cli|beam\.smp|epmd|postgres|chrom|playwright|consume_outcomes'
+export PROVISIONING_TEST_RUN="$$-$(date +%s%N)"
+ours() {
+  tr '\0' '\n' <"/proc/$1/environ" 2>/dev/null | grep -qxF "PROVISIONING_TEST_RUN=$PROVISIONING_TEST_RUN" && return 0
+  { readlink "/proc/$1/cwd"; tr '\0' ' ' <"/proc/$1/cmdline"; } 2>/dev/null |
+    grep -qE "^$PWD(/|\$)| $PWD/|provisioning-system-|(chaos|cluster)-[0-9]@|provisioning-pg-chaos"
+}
+running_before=$(pgrep -f "$leftover_pattern" | sort)
+
 scripts/start-rabbitmq.sh || exit 1
 scripts/start-postgres.sh || exit 1
 scripts/install-docker-compose.sh || exit 1
@@ -43,6 +57,23 @@ done
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
   # The build or the test host failed before any result was written: count it as a failure.
   failed=1
+fi
+
+# Stop what this run started (as the trap would at exit), then nothing the tests started may still run.
+scripts/stop-services.sh "${to_stop[@]}"
+trap - EXIT
+# A node or database told to stop may take a few seconds more to exit: it is left over only if it still runs after 20 s.
+for _ in $(seq 1 20); do
+  left=$(comm -13 <(echo "$running_before") <(pgrep -f "$leftover_pattern" | sort) | while read -r pid; do ours "$pid" && ps -o pid=,args= -p "$pid"; done)
+  [ -n "$left" ] || break
+  sleep 1
+done
+if [ -n "$left" ]; then
+  echo
+  echo "Left running after the tests (a test did not stop what it started):"
+  cut -c1-200 <<<"$left"
+  failed=$((failed + 1))
+  [ "$status" -ne 0 ] || status=1
 fi
 echo
 echo "$passed passed, $failed failed"

@@ -12,6 +12,7 @@ public sealed class ConsumerProcess : IAsyncDisposable
     readonly Process _process;
     readonly ConcurrentQueue<string> _output = new();
     readonly ConcurrentQueue<string> _errors = new();
+    int _disposed;
 
     ConsumerProcess(Process process)
     {
@@ -152,8 +153,11 @@ public sealed class ConsumerProcess : IAsyncDisposable
     /// <summary>SIGKILL: no shutdown, unacknowledged messages go back to the queue.</summary>
     public void Kill() => _process.Kill(entireProcessTree: true);
 
+    /// <summary>Kills the process if it still runs; a second call (an owner's, after the test disposed it) does nothing.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+            return;
         if (!_process.HasExited)
         {
             _process.Kill(entireProcessTree: true);

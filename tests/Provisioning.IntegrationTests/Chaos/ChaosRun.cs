@@ -23,12 +23,13 @@ internal sealed record ChaosFigures(int Commands, int DuplicateDeliveries, int L
 /// broker, the database, a cluster node). Outcomes are collected in a durable queue, so none is missed while the
 /// broker is down; at the end every request must have outcomes of one kind and every person exactly one member.
 /// </summary>
-internal sealed class ChaosRun(TestBroker broker, Simulator simulator, ITestOutputHelper output)
+internal sealed class ChaosRun(ProvisioningSystem system, ITestOutputHelper output)
 {
+
     const string OutcomeQueue = "chaos-outcomes";
 
     /// <summary>Every node the test may publish to and read outcomes from: its connection recovers to another one.</summary>
-    public IReadOnlyList<BrokerNode> ClientNodes { get; init; } = [broker.Node];
+    public IReadOnlyList<BrokerNode> ClientNodes { get; init; } = [system.Broker.Node];
 
     public bool Quorum { get; init; }
 
@@ -46,7 +47,7 @@ internal sealed class ChaosRun(TestBroker broker, Simulator simulator, ITestOutp
     public async Task<ChaosFigures> RunAsync()
     {
         var started = Stopwatch.GetTimestamp();
-        await using var connection = await new ConnectionFactory { Uri = broker.AmqpUri, AutomaticRecoveryEnabled = true, NetworkRecoveryInterval = TimeSpan.FromSeconds(1) }
+        await using var connection = await new ConnectionFactory { Uri = system.Broker.AmqpUri, AutomaticRecoveryEnabled = true, NetworkRecoveryInterval = TimeSpan.FromSeconds(1) }
             .CreateConnectionAsync(ClientNodes.Select(node => new AmqpTcpEndpoint(node.Host, node.AmqpPort)).ToList());
         await using var channel = await connection.CreateChannelAsync(new CreateChannelOptions(true, true));
         await channel.QueueDeclareAsync(OutcomeQueue, durable: true, exclusive: false, autoDelete: false,
@@ -57,9 +58,10 @@ internal sealed class ChaosRun(TestBroker broker, Simulator simulator, ITestOutp
             await channel.QueueBindAsync(OutcomeQueue, exchange, "");
         }
 
-        var environment = ConsumerProcess.EnvironmentFor(broker, simulator, ConsumerSettings);
+        var environment = system.ConsumerEnvironment(ConsumerSettings);
         environment["Logging__LogLevel__Default"] = "Information";
-        var consumers = new[] { await ConsumerProcess.StartAsync(broker, simulator, ConsumerSettings), await ConsumerProcess.StartAsync(broker, simulator, ConsumerSettings) };
+        // The system kills whichever consumers still run when it is disposed, also if starting the second one fails.
+        var consumers = new[] { await system.StartConsumerProcessAsync(ConsumerSettings), await system.StartConsumerProcessAsync(ConsumerSettings) };
         try
         {
             var commands = Enumerable.Range(0, Commands).Select(_ => ProvisioningSystem.NewCommand("chaos")).ToList();
@@ -79,28 +81,28 @@ internal sealed class ChaosRun(TestBroker broker, Simulator simulator, ITestOutp
             var halfwayDone = false;
             var chaosEnded = Stopwatch.GetTimestamp();
             var deadline = DateTime.UtcNow.AddMinutes(4);
-            while ((await simulator.LedgerAsync()).Members.Count < Commands || kills < 3)
+            while ((await system.Simulator.LedgerAsync()).Members.Count < Commands || kills < 3)
             {
                 if (DateTime.UtcNow > deadline)
                 {
-                    var members = (await simulator.LedgerAsync()).Members.Select(m => m.UserId.ToLowerInvariant()).ToHashSet();
+                    var members = (await system.Simulator.LedgerAsync()).Members.Select(m => m.UserId.ToLowerInvariant()).ToHashSet();
                     var missing = commands.Where(c => !members.Contains(c.UserId.ToLowerInvariant())).Take(5).Select(c => $"{c.UserId} {c.RequestId}");
                     var problems = pastOutput.Append(consumers[0].Output).Append(consumers[1].Output)
                         .SelectMany(o => o.Split('\n')).Where(l => l.StartsWith("fail", StringComparison.Ordinal) || l.StartsWith("warn", StringComparison.Ordinal)).Distinct().Take(60);
                     throw new TimeoutException($"Only {members.Count} of {Commands} members after 4 minutes of chaos; missing: {string.Join(", ", missing)}; " +
-                        $"error queue: {await broker.ReadyCountAsync("create-member_error")}\n{string.Join('\n', problems)}");
+                        $"error queue: {await system.Broker.ReadyCountAsync("create-member_error")}\n{string.Join('\n', problems)}");
                 }
                 await Task.Delay(KillEvery);
                 var victim = kills % 2;
                 consumers[victim].Kill();
                 await consumers[victim].DisposeAsync();
                 pastOutput.Add(consumers[victim].Output);
-                consumers[victim] = ConsumerProcess.Launch(environment);
+                consumers[victim] = system.LaunchConsumerProcess(environment);
                 kills++;
-                if (!halfwayDone && (await simulator.LedgerAsync()).Members.Count >= Commands / 2)
+                if (!halfwayDone && (await system.Simulator.LedgerAsync()).Members.Count >= Commands / 2)
                 {
                     halfwayDone = true;
-                    output.WriteLine($"halfway ({(await simulator.LedgerAsync()).Members.Count} members): the bigger failure");
+                    output.WriteLine($"halfway ({(await system.Simulator.LedgerAsync()).Members.Count} members): the bigger failure");
                     await Halfway();
                 }
                 chaosEnded = Stopwatch.GetTimestamp();
@@ -142,7 +144,7 @@ internal sealed class ChaosRun(TestBroker broker, Simulator simulator, ITestOutp
             }
             var drain = Stopwatch.GetElapsedTime(chaosEnded);
 
-            var ledger = await simulator.LedgerAsync();
+            var ledger = await system.Simulator.LedgerAsync();
             var ours = commands.Select(c => c.UserId.ToLowerInvariant()).ToHashSet();
             var figures = new ChaosFigures(
                 Commands, DuplicateDeliveries,

@@ -18,12 +18,51 @@ internal static class ChaosServices
     public const string PostgresServer = "Host=127.0.0.1;Port=55433;Username=postgres;Timeout=5;Command Timeout=10";
     const string PostgresData = "/var/tmp/provisioning-pg-chaos";
 
-    public static Task EnsureSingleNodeAsync() => ScriptAsync("scripts/start-rabbitmq-nodes.sh", "chaos", "1", "5681");
+    // Whether a test of this run started (or found) a throw-away service: then StopStartedAsync stops them.
+    static int _ensured;
 
-    public static Task EnsureClusterAsync() => ScriptAsync("scripts/start-rabbitmq-nodes.sh", "cluster", "3", "5691");
+    public static Task EnsureSingleNodeAsync() => EnsureAsync("scripts/start-rabbitmq-nodes.sh", ["chaos", "1", "5681"]);
+
+    public static Task EnsureClusterAsync() => EnsureAsync("scripts/start-rabbitmq-nodes.sh", ["cluster", "3", "5691"]);
 
     public static Task EnsurePostgresAsync() =>
-        ScriptAsync("scripts/start-postgres.sh", environment: new() { ["PROVISIONING_PGDATA"] = PostgresData, ["PROVISIONING_PGPORT"] = "55433" });
+        EnsureAsync("scripts/start-postgres.sh", environment: new() { ["PROVISIONING_PGDATA"] = PostgresData, ["PROVISIONING_PGPORT"] = "55433" });
+
+    static Task EnsureAsync(string script, string[]? arguments = null, Dictionary<string, string>? environment = null)
+    {
+        Interlocked.Exchange(ref _ensured, 1);
+        return ScriptAsync(script, arguments, environment);
+    }
+
+    /// <summary>
+    /// Stops every throw-away node and PostgreSQL (scripts/stop-services.sh throwaway) once a test started one, and waits
+    /// until their processes have exited (rabbitmqctl stop answers while the node's VM is still going down): none
+    /// outlives the tests.
+    /// </summary>
+    public static async Task StopStartedAsync()
+    {
+        if (Interlocked.Exchange(ref _ensured, 0) == 0)
+            return;
+        var pids = new[] { "chaos-1", "cluster-1", "cluster-2", "cluster-3" }.Select(node => $"/var/tmp/provisioning-rabbit/{node}/pid")
+            .Append(Path.Combine(PostgresData, "postmaster.pid"))
+            .Select(PidIn).Where(pid => pid > 0).ToList();
+        await ScriptAsync("scripts/stop-services.sh", ["throwaway"]);
+        await Wait.Until(() => Task.FromResult(!pids.Any(pid => Directory.Exists($"/proc/{pid}"))), TimeSpan.FromSeconds(60),
+            $"the throw-away services' processes ({string.Join(", ", pids)}) to exit");
+    }
+
+    /// <summary>The process id on a pid file's first line; 0 when there is none (the service is not running) or it cannot be read.</summary>
+    static int PidIn(string file)
+    {
+        try
+        {
+            return int.TryParse(File.ReadLines(file).FirstOrDefault()?.Trim(), out var pid) ? pid : 0;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return 0;
+        }
+    }
 
     /// <summary>Stops and starts the RabbitMQ application on a node: every connection drops, durable queues stay.</summary>
     public static async Task RestartBrokerAsync(string node)
@@ -46,8 +85,6 @@ internal static class ChaosServices
         await Task.Delay(down);
         await EnsurePostgresAsync();
     }
-
-    static Task ScriptAsync(string script, params string[] arguments) => ScriptAsync(script, arguments, null);
 
     static Task ScriptAsync(string script, string[]? arguments = null, Dictionary<string, string>? environment = null) =>
         RunAsync("bash", [Path.Combine(RepositoryPaths.Root, script), .. arguments ?? []], environment);

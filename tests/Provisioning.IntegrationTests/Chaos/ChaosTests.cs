@@ -3,9 +3,20 @@ using Xunit.Abstractions;
 
 namespace Provisioning.IntegrationTests.Chaos;
 
-/// <summary>The chaos runs take the machine's cores for a minute each: they run alone, after the other tests.</summary>
+/// <summary>
+/// The chaos runs take the machine's cores for a minute each: they run alone, after the other tests. The throw-away
+/// services they start are stopped after the collection's last test (<see cref="ThrowawayServices"/>).
+/// </summary>
 [CollectionDefinition(nameof(ChaosTests), DisableParallelization = true)]
-public sealed class ChaosCollection;
+public sealed class ChaosCollection : ICollectionFixture<ThrowawayServices>;
+
+/// <summary>Stops the throw-away RabbitMQ nodes and PostgreSQL that the collection's tests started, also when one failed.</summary>
+public sealed class ThrowawayServices : IAsyncLifetime
+{
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync() => ChaosServices.StopStartedAsync();
+}
 
 /// <summary>
 /// Crashes and outages while 2,000 commands (and 200 duplicate deliveries) are consumed by two consumer processes,
@@ -33,6 +44,17 @@ public sealed class ChaosTests(ITestOutputHelper output)
         return settings;
     }
 
+    /// <summary>A system on <paramref name="node"/> (the shared broker when null) with a WeCom that answers slowly, no consumer: the run starts its own.</summary>
+    static Task<ProvisioningSystem> StartAsync(BrokerNode? node, string prefix) => ProvisioningSystem.StartAsync(new()
+    {
+        Node = node,
+        VirtualHostPrefix = prefix,
+        SimulatorSettings = new() { ["Simulator:Faults:LatencyMs"] = "20", ["Simulator:Faults:LatencyJitterMs"] = "30" },
+        Consumer = false,
+        // The run reads outcomes from a durable queue of its own, over a connection that fails over between nodes.
+        Clients = false,
+    });
+
     static void AssertClean(ChaosFigures figures)
     {
         Assert.Equal(0, figures.Lost);
@@ -46,35 +68,25 @@ public sealed class ChaosTests(ITestOutputHelper output)
     public async Task ConsumersKilledAndBrokerRestarted_SqliteStore_NothingLostNoDuplicates()
     {
         await ChaosServices.EnsureSingleNodeAsync();
-        await using var broker = await TestBroker.CreateAsync(ChaosServices.SingleNode, "chaos");
-        await using var simulator = await Simulator.StartAsync(new() { ["Simulator:Faults:LatencyMs"] = "20", ["Simulator:Faults:LatencyJitterMs"] = "30" });
-        var database = Path.Combine(Path.GetTempPath(), $"provisioning-chaos-{Guid.NewGuid():N}.db");
-        try
-        {
-            var figures = await new ChaosRun(broker, simulator, output)
-            {
-                ConsumerSettings = Settings(("Idempotency__SqlitePath", database)),
-                Halfway = () => ChaosServices.RestartBrokerAsync("chaos-1@localhost"),
-            }.RunAsync();
+        await using var system = await StartAsync(ChaosServices.SingleNode, "chaos");
 
-            AssertClean(figures);
-        }
-        finally
+        var figures = await new ChaosRun(system, output)
         {
-            foreach (var file in new[] { database, database + "-wal", database + "-shm" })
-                File.Delete(file);
-        }
+            ConsumerSettings = Settings(("Idempotency__SqlitePath", Path.Combine(system.Folder, "idempotency.db"))),
+            Halfway = () => ChaosServices.RestartBrokerAsync("chaos-1@localhost"),
+        }.RunAsync();
+
+        AssertClean(figures);
     }
 
     [Fact]
     public async Task ConsumersKilledAndPostgresRestarted_PostgresStore_NothingLostNoDuplicates()
     {
         await ChaosServices.EnsurePostgresAsync();
-        await using var broker = await TestBroker.CreateAsync(prefix: "chaos-pg");
-        await using var database = await TestPostgres.CreateAsync(ChaosServices.PostgresServer);
-        await using var simulator = await Simulator.StartAsync(new() { ["Simulator:Faults:LatencyMs"] = "20", ["Simulator:Faults:LatencyJitterMs"] = "30" });
+        await using var system = await StartAsync(null, "chaos-pg");
+        var database = await system.CreateDatabaseAsync(ChaosServices.PostgresServer);
 
-        var figures = await new ChaosRun(broker, simulator, output)
+        var figures = await new ChaosRun(system, output)
         {
             ConsumerSettings = Settings(("Idempotency__Provider", "Postgres"), ("ConnectionStrings__Idempotency", database.ConnectionString)),
             Halfway = () => ChaosServices.RestartPostgresAsync(TimeSpan.FromSeconds(3)),
@@ -88,13 +100,11 @@ public sealed class ChaosTests(ITestOutputHelper output)
     {
         await ChaosServices.EnsureClusterAsync();
         var nodes = ChaosServices.Cluster;
-        await using var broker = await TestBroker.CreateAsync(nodes[0], "chaos-quorum");
-        await using var simulator = await Simulator.StartAsync(new() { ["Simulator:Faults:LatencyMs"] = "20", ["Simulator:Faults:LatencyJitterMs"] = "30" });
-        var database = Path.Combine(Path.GetTempPath(), $"provisioning-chaos-{Guid.NewGuid():N}.db");
+        await using var system = await StartAsync(nodes[0], "chaos-quorum");
         var lane = $"create-member.{Simulator.CorpId}";
         try
         {
-            var figures = await new ChaosRun(broker, simulator, output)
+            var figures = await new ChaosRun(system, output)
             {
                 // The test's own connection fails over like the consumers' when its node is the one killed.
                 ClientNodes = nodes,
@@ -102,13 +112,13 @@ public sealed class ChaosTests(ITestOutputHelper output)
                 // A consumer that first tries the dead node waits for MassTransit's reconnect delay: give each one time to work.
                 KillEvery = TimeSpan.FromSeconds(5),
                 ConsumerSettings = Settings(
-                    ("Idempotency__SqlitePath", database),
+                    ("Idempotency__SqlitePath", Path.Combine(system.Folder, "idempotency.db")),
                     ("RabbitMq__QueueType", "Quorum"),
                     ("RabbitMq__ClusterNodes__0", $"{nodes[1].Host}:{nodes[1].AmqpPort}"),
                     ("RabbitMq__ClusterNodes__1", $"{nodes[2].Host}:{nodes[2].AmqpPort}")),
                 Halfway = async () =>
                 {
-                    var leader = await broker.QueueLeaderAsync(lane);
+                    var leader = await system.Broker.QueueLeaderAsync(lane);
                     output.WriteLine($"killing {leader}, the leader of {lane}");
                     await ChaosServices.KillNodeAsync(leader.Split('@')[0]);
                 },
@@ -120,8 +130,6 @@ public sealed class ChaosTests(ITestOutputHelper output)
         {
             // The killed node rejoins, for the next run.
             await ChaosServices.EnsureClusterAsync();
-            foreach (var file in new[] { database, database + "-wal", database + "-shm" })
-                File.Delete(file);
         }
     }
 }

@@ -1,5 +1,6 @@
 using System.Text;
 using Provisioning.Contracts;
+using Provisioning.IntegrationTests.Infrastructure;
 using RabbitMQ.Client;
 using Xunit.Abstractions;
 
@@ -23,36 +24,19 @@ public sealed class CorruptedMessageTests(ITestOutputHelper output)
     [Fact]
     public async Task CorruptedCommands_EveryOneAnsweredOrDeadLetteredWithItsReason_NoneLost_NoStackTrace()
     {
-        // The consumer's databases (idempotency, provisioning log, keys) go with the run, after the consumer has stopped.
-        var directory = Directory.CreateTempSubdirectory("provisioning-corrupted-");
-        try
-        {
-            await RunAsync(directory.FullName);
-        }
-        finally
-        {
-            directory.Delete(recursive: true);
-        }
-    }
-
-    async Task RunAsync(string directory)
-    {
         var seed = Environment.GetEnvironmentVariable("PROVISIONING_FUZZ_SEED") is { Length: > 0 } fixedSeed ? int.Parse(fixedSeed, System.Globalization.CultureInfo.InvariantCulture) : Random.Shared.Next();
         output.WriteLine($"seed {seed} (PROVISIONING_FUZZ_SEED={seed} repeats this run)");
         var random = new Random(seed);
-        await using var broker = await TestBroker.CreateAsync(prefix: "corrupted");
-        await using var simulator = await Simulator.StartAsync();
-        await using var consumer = await ConsumerProcess.StartAsync(broker, simulator, new()
+        // The consumer's databases (idempotency, provisioning log, keys) go with the system, after the consumer has stopped.
+        await using var system = await ProvisioningSystem.StartAsync(new() { VirtualHostPrefix = "corrupted", Consumer = false });
+        var (broker, outcomes, channel) = (system.Broker, system.Outcomes, system.Publisher.Channel);
+        var consumer = await system.StartConsumerProcessAsync(new()
         {
-            ["Idempotency__SqlitePath"] = Path.Combine(directory, "idempotency.db"),
             ["Logging__LogLevel__Default"] = "Information",
             // Neither held for an operator nor retried for a minute: every command ends at once.
             ["Lifecycle__DeletionThreshold"] = "0",
             ["Lifecycle__NotFoundGrace"] = "00:00:00",
         });
-        await using var outcomes = await Outcomes.ListenAsync(broker);
-        await using var connection = await new ConnectionFactory { Uri = broker.AmqpUri }.CreateConnectionAsync();
-        await using var channel = await connection.CreateChannelAsync(new CreateChannelOptions(true, true));
 
         var kinds = new List<string>();
         for (var i = 0; i < Variants; i++)

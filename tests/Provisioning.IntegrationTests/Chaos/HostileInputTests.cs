@@ -49,12 +49,10 @@ public sealed class HostileInputTests
     [Fact]
     public async Task HostileMix_ConsumerKeepsRunningWithBoundedMemory_AndEveryMessageIsAnsweredOrDeadLetteredWithItsReason()
     {
-        await using var broker = await TestBroker.CreateAsync(prefix: "hostile");
-        await using var simulator = await Simulator.StartAsync();
-        var database = Path.Combine(Path.GetTempPath(), $"provisioning-hostile-{Guid.NewGuid():N}.db");
-        await using var consumer = await ConsumerProcess.StartAsync(broker, simulator, new()
+        await using var system = await ProvisioningSystem.StartAsync(new() { VirtualHostPrefix = "hostile", Consumer = false });
+        var (broker, simulator, outcomes, channel) = (system.Broker, system.Simulator, system.Outcomes, system.Publisher.Channel);
+        var consumer = await system.StartConsumerProcessAsync(new()
         {
-            ["Idempotency__SqlitePath"] = database,
             ["Logging__LogLevel__Default"] = "Information",
             // What bounds memory under oversized bodies is the prefetch (the broker hands them over whole before we can
             // refuse them unread): with a single enterprise the input queue prefetches MaxConcurrentCalls. At the default
@@ -62,9 +60,6 @@ public sealed class HostileInputTests
             // collection, so the peak depends on GC timing (it once reached +184 MiB); at 32 it is a couple at a time.
             ["WeCom__Limits__MaxConcurrentCalls"] = "32",
         });
-        await using var outcomes = await Outcomes.ListenAsync(broker);
-        await using var connection = await new ConnectionFactory { Uri = broker.AmqpUri }.CreateConnectionAsync();
-        await using var channel = await connection.CreateChannelAsync(new CreateChannelOptions(true, true));
         var rssBefore = consumer.PeakRssMiB;
 
         var answered = new List<Guid>();
@@ -112,6 +107,5 @@ public sealed class HostileInputTests
         Assert.DoesNotContain("   at ", consumer.Output, StringComparison.Ordinal);
         var ledger = await simulator.LedgerAsync();
         Assert.Equal([valid.UserId.ToLowerInvariant()], ledger.Members.Select(m => m.UserId.ToLowerInvariant()));
-        File.Delete(database);
     }
 }

@@ -13,25 +13,10 @@ namespace Provisioning.IntegrationTests.Deployment;
 /// compose adds (broker, WeCom), and a data folder writable only by that user standing for the <c>/data</c> volume.
 /// It must answer <c>/health/ready</c> Healthy to a request from a non-loopback address, and keep its stores there.
 /// </summary>
-public sealed partial class ImageDefaultsTests : IAsyncLifetime
+/// <remarks>The consumer here is the image's process, started by the test; the system's folder is the image's root.</remarks>
+public sealed partial class ImageDefaultsTests() : SystemPerTest(new SystemOptions { Consumer = false })
 {
-    TestBroker _broker = null!;
-    Simulator _simulator = null!;
-    string _root = null!;
-
-    public async Task InitializeAsync()
-    {
-        _broker = await TestBroker.CreateAsync();
-        _simulator = await Simulator.StartAsync();
-        _root = Directory.CreateTempSubdirectory("provisioning-image-").FullName;
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _simulator.DisposeAsync();
-        await _broker.DisposeAsync();
-        Directory.Delete(_root, recursive: true);
-    }
+    string Root => Sys.Folder;
 
     [GeneratedRegex(@"^Uid:\s+(\d+)", RegexOptions.Multiline)]
     private static partial Regex Uid();
@@ -64,7 +49,7 @@ public sealed partial class ImageDefaultsTests : IAsyncLifetime
     public async Task AsNobody_WithOnlyTheImagesEnvironment_ItIsReadyFromAnotherAddress_AndKeepsItsStoresInTheVolume()
     {
         // The app directory where the image puts it, readable by all (the build output may sit under a private home).
-        var app = Path.Combine(_root, "app");
+        var app = Path.Combine(Root, "app");
         Directory.CreateDirectory(app);
         foreach (var file in Directory.GetFiles(RepositoryPaths.Output("Provisioning.Consumer"), "*", SearchOption.AllDirectories))
         {
@@ -72,9 +57,9 @@ public sealed partial class ImageDefaultsTests : IAsyncLifetime
             Directory.CreateDirectory(Path.GetDirectoryName(target)!);
             File.Copy(file, target);
         }
-        await RunAsync("chmod", "-R", "a+rX", _root);
+        await RunAsync("chmod", "-R", "a+rX", Root);
         // The volume: owned by the image's user, as the Dockerfile's chown makes it.
-        var data = Path.Combine(_root, "data");
+        var data = Path.Combine(Root, "data");
         Directory.CreateDirectory(data);
         await RunAsync("chown", "nobody", data);
 
@@ -93,10 +78,10 @@ public sealed partial class ImageDefaultsTests : IAsyncLifetime
         foreach (var (key, value) in image)
             environment[key] = value.Replace(":8091", $":{port}", StringComparison.Ordinal).Replace("/data", data, StringComparison.Ordinal);
         // What compose adds (docker-compose.yml).
-        environment["ConnectionStrings__RabbitMq"] = _broker.AmqpUri.ToString();
-        environment["WeCom__BaseUrl"] = _simulator.BaseUrl.ToString();
+        environment["ConnectionStrings__RabbitMq"] = Sys.Broker.AmqpUri.ToString();
+        environment["WeCom__BaseUrl"] = Sys.Simulator.BaseUrl.ToString();
         environment["WeCom__CorpId"] = Simulator.CorpId;
-        environment["WeCom__CorpSecret"] = _simulator.Secret;
+        environment["WeCom__CorpSecret"] = Sys.Simulator.Secret;
 
         var start = new ProcessStartInfo("setpriv", ["--reuid=nobody", "--regid=nogroup", "--clear-groups", "env", "-i",
             .. environment.Select(e => $"{e.Key}={e.Value}"), "/usr/bin/dotnet", "Provisioning.Consumer.dll"])
@@ -135,8 +120,7 @@ public sealed partial class ImageDefaultsTests : IAsyncLifetime
 
             Assert.Equal("65534", Uid().Match(await File.ReadAllTextAsync($"/proc/{consumer.Id}/status")).Groups[1].Value);
             // A command, so that each store writes: the idempotency store, the provisioning log, the console's keys.
-            await using var outcomes = await Outcomes.ListenAsync(_broker);
-            await using var publisher = await Publisher.StartAsync(_broker);
+            var (outcomes, publisher) = (Sys.Outcomes, Sys.Publisher);
             var command = ProvisioningSystem.NewCommand("image");
             await publisher.PublishAsync(command);
             await outcomes.CreatedFor(command.RequestId);

@@ -9,9 +9,9 @@ public sealed class ConsumerProcessTests
     [Fact]
     public async Task TwoReplicasSharingPostgres_500CommandsWith20PercentDuplicates_CreateEachUserOnce()
     {
-        await using var broker = await TestBroker.CreateAsync();
-        await using var database = await TestPostgres.CreateAsync();
-        await using var simulator = await Simulator.StartAsync();
+        await using var system = await ProvisioningSystem.StartAsync(new() { Consumer = false });
+        var database = await system.CreateDatabaseAsync();
+        var (simulator, outcomes, publisher) = (system.Simulator, system.Outcomes, system.Publisher);
         await simulator.SetFaultsAsync(new FaultSettings { LatencyMs = 5, LatencyJitterMs = 20 });
         var settings = new Dictionary<string, string>
         {
@@ -19,10 +19,8 @@ public sealed class ConsumerProcessTests
             ["ConnectionStrings__Idempotency"] = database.ConnectionString,
             ["Idempotency__LeaseDuration"] = "00:00:30",
         };
-        await using var first = await ConsumerProcess.StartAsync(broker, simulator, settings);
-        await using var second = await ConsumerProcess.StartAsync(broker, simulator, settings);
-        await using var outcomes = await Outcomes.ListenAsync(broker);
-        await using var publisher = await Publisher.StartAsync(broker);
+        var first = await system.StartConsumerProcessAsync(settings);
+        var second = await system.StartConsumerProcessAsync(settings);
 
         var distinct = Enumerable.Range(0, 400).Select(_ => ProvisioningSystem.NewCommand("replica")).ToList();
         var duplicates = Enumerable.Range(0, 100).Select(i => distinct[i * 4]).ToList();
@@ -43,22 +41,20 @@ public sealed class ConsumerProcessTests
     [Fact]
     public async Task ReplicaKilledMidCreate_AfterRestartTheCommandEndsInOneMemberCreated()
     {
-        await using var broker = await TestBroker.CreateAsync();
-        await using var simulator = await Simulator.StartAsync();
-        var store = Path.Combine(Path.GetTempPath(), $"provisioning-kill-{Guid.NewGuid():N}.db");
+        await using var system = await ProvisioningSystem.StartAsync(new() { Consumer = false });
+        var (broker, simulator, outcomes, publisher) = (system.Broker, system.Simulator, system.Outcomes, system.Publisher);
         var settings = new Dictionary<string, string>
         {
-            ["Idempotency__SqlitePath"] = store,
+            // The successor finds the killed replica's claim in the store they share.
+            ["Idempotency__SqlitePath"] = Path.Combine(system.Folder, "kill.db"),
             ["Idempotency__LeaseDuration"] = "00:00:03",
             ["WeCom__Timeout"] = "00:00:30",
         };
-        await using var outcomes = await Outcomes.ListenAsync(broker);
-        await using var publisher = await Publisher.StartAsync(broker);
         var command = ProvisioningSystem.NewCommand("killed");
 
         // WeCom creates the member but answers late; the replica dies before it hears back.
         await simulator.SetFaultsAsync(new FaultSettings { SlowSuccessMs = 20_000 });
-        await using (var doomed = await ConsumerProcess.StartAsync(broker, simulator, settings))
+        await using (var doomed = await system.StartConsumerProcessAsync(settings))
         {
             await publisher.PublishAsync(command);
             await Wait.Until(async () => (await simulator.LedgerAsync()).Members.Any(m => m.UserId == command.UserId), null, "the member to exist in WeCom");
@@ -67,7 +63,7 @@ public sealed class ConsumerProcessTests
         await Wait.Until(async () => await broker.ConsumerCountAsync("create-member") == 0, null, "the broker to notice the dead replica");
         await simulator.SetFaultsAsync(new FaultSettings());
 
-        await using var successor = await ConsumerProcess.StartAsync(broker, simulator, settings);
+        await system.StartConsumerProcessAsync(settings);
         var created = await outcomes.CreatedFor(command.RequestId, TimeSpan.FromSeconds(60));
 
         Assert.True(created.AlreadyExisted);
@@ -76,6 +72,5 @@ public sealed class ConsumerProcessTests
         var ledger = await simulator.LedgerAsync();
         Assert.Single(ledger.Members, m => m.UserId == command.UserId);
         Assert.Equal(1, outcomes.CountFor(command.RequestId));
-        File.Delete(store);
     }
 }

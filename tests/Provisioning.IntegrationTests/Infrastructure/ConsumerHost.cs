@@ -17,6 +17,8 @@ internal sealed class ConsumerHost : IAsyncDisposable
 
     readonly string _database;
 
+    int _disposed;
+
     ConsumerHost(IHost host, ListLoggerProvider logs, string database, Uri? baseAddress)
     {
         _host = host;
@@ -80,8 +82,11 @@ internal sealed class ConsumerHost : IAsyncDisposable
         return new ConsumerHost(host, logs, database, baseAddress);
     }
 
+    /// <summary>Stops the host and deletes its stores; a second call (the system's, after a test stopped it) does nothing.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+            return;
         await _host.StopAsync();
         _host.Dispose();
         foreach (var file in Directory.GetFiles(Path.GetDirectoryName(_database)!, Path.GetFileName(_database) + "*"))

@@ -9,32 +9,15 @@ namespace Provisioning.IntegrationTests.Isolation;
 /// Two enterprises on one consumer: one paused or backlogged enterprise never holds up the other's commands
 /// (each has its own lane queue), and a paused one's commands wait in the broker, unfailed, until it resumes.
 /// </summary>
-public sealed class EnterpriseIsolationTests : IAsyncLifetime
+public sealed class EnterpriseIsolationTests() : SystemPerTest(new SystemOptions
+{
+    SimulatorSettings = new() { [$"Simulator:Corps:{CorpB}"] = SecretB },
+    Consumer = false,
+})
 {
     const string CorpA = Simulator.CorpId;
     const string CorpB = "ww-corp-b";
     const string SecretB = "secret-of-b";
-
-    TestBroker _broker = null!;
-    Simulator _simulator = null!;
-    Outcomes _outcomes = null!;
-    Publisher _publisher = null!;
-
-    public async Task InitializeAsync()
-    {
-        _broker = await TestBroker.CreateAsync();
-        _simulator = await Simulator.StartAsync(new() { [$"Simulator:Corps:{CorpB}"] = SecretB });
-        _outcomes = await Outcomes.ListenAsync(_broker);
-        _publisher = await Publisher.StartAsync(_broker);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _publisher.DisposeAsync();
-        await _outcomes.DisposeAsync();
-        await _simulator.DisposeAsync();
-        await _broker.DisposeAsync();
-    }
 
     Task<ConsumerHost> StartConsumer(Dictionary<string, string?>? settings = null)
     {
@@ -46,7 +29,7 @@ public sealed class EnterpriseIsolationTests : IAsyncLifetime
         };
         foreach (var (key, value) in settings ?? [])
             all[key] = value;
-        return ConsumerHost.StartAsync(_broker, _simulator, all);
+        return Sys.StartConsumerAsync(all);
     }
 
     static List<CreateMember> Commands(string corpId, int count) =>
@@ -59,12 +42,12 @@ public sealed class EnterpriseIsolationTests : IAsyncLifetime
         foreach (var command in commands)
         {
             started[command.RequestId] = Stopwatch.GetTimestamp();
-            await _publisher.PublishAsync(command);
+            await Sys.Publisher.PublishAsync(command);
         }
         var latencies = new List<TimeSpan>();
         foreach (var command in commands)
         {
-            await _outcomes.CreatedFor(command.RequestId, timeout);
+            await Sys.Outcomes.CreatedFor(command.RequestId, timeout);
             latencies.Add(Stopwatch.GetElapsedTime(started[command.RequestId]));
         }
         return latencies;
@@ -74,24 +57,24 @@ public sealed class EnterpriseIsolationTests : IAsyncLifetime
     public async Task PausedEnterpriseWith300Queued_OtherEnterpriseFlows_PausedOnesWaitInTheBrokerUntilFixed()
     {
         // A's secret was rotated by an admin: the consumer's start-up check finds out before any command arrives.
-        await _simulator.SetSecretAsync(CorpA, "rotated");
+        await Sys.Simulator.SetSecretAsync(CorpA, "rotated");
         await using var consumer = await StartConsumer();
         var laneA = $"create-member.{CorpA}";
-        await Wait.Until(async () => await _broker.ConsumerCountAsync(laneA) == 0, null, "A's lane to stop consuming");
+        await Wait.Until(async () => await Sys.Broker.ConsumerCountAsync(laneA) == 0, null, "A's lane to stop consuming");
 
         var commandsA = Commands(CorpA, 300);
-        await Task.WhenAll(commandsA.Select(_publisher.PublishAsync));
+        await Task.WhenAll(commandsA.Select(Sys.Publisher.PublishAsync));
         var latencies = await PublishAndTimeAsync(Commands(CorpB, 20), TimeSpan.FromSeconds(30));
 
         Assert.True(latencies.Max() < TimeSpan.FromSeconds(10), $"B's slowest command took {latencies.Max().TotalSeconds:F1} s");
-        await Wait.Until(async () => await _broker.ReadyCountAsync(laneA) == 300, null, "all of A's commands ready in its lane");
-        Assert.Empty(_outcomes.Failed);
-        Assert.DoesNotContain(_outcomes.Created, c => c.CorpId == CorpA);
+        await Wait.Until(async () => await Sys.Broker.ReadyCountAsync(laneA) == 300, null, "all of A's commands ready in its lane");
+        Assert.Empty(Sys.Outcomes.Failed);
+        Assert.DoesNotContain(Sys.Outcomes.Created, c => c.CorpId == CorpA);
 
-        await _simulator.SetSecretAsync(CorpA, _simulator.Secret);
-        await Wait.For(() => _outcomes.Created.Count(c => c.CorpId == CorpA) >= 300 ? "" : null, TimeSpan.FromSeconds(90), "A's 300 MemberCreated");
-        Assert.Empty(_outcomes.Failed);
-        Assert.Equal(320, (await _simulator.LedgerAsync()).Members.Count);
+        await Sys.Simulator.SetSecretAsync(CorpA, Sys.Simulator.Secret);
+        await Wait.For(() => Sys.Outcomes.Created.Count(c => c.CorpId == CorpA) >= 300 ? "" : null, TimeSpan.FromSeconds(90), "A's 300 MemberCreated");
+        Assert.Empty(Sys.Outcomes.Failed);
+        Assert.Equal(320, (await Sys.Simulator.LedgerAsync()).Members.Count);
     }
 
     [Fact]
@@ -105,14 +88,14 @@ public sealed class EnterpriseIsolationTests : IAsyncLifetime
         });
 
         var commandsA = Commands(CorpA, 300);
-        await Task.WhenAll(commandsA.Select(_publisher.PublishAsync));
+        await Task.WhenAll(commandsA.Select(Sys.Publisher.PublishAsync));
         var latencies = await PublishAndTimeAsync(Commands(CorpB, 20), TimeSpan.FromSeconds(30));
 
         Assert.True(latencies.Max() < TimeSpan.FromSeconds(10), $"B's slowest command took {latencies.Max().TotalSeconds:F1} s");
-        var createdA = _outcomes.Created.Count(c => c.CorpId == CorpA);
+        var createdA = Sys.Outcomes.Created.Count(c => c.CorpId == CorpA);
         Assert.True(createdA < 300, $"A's backlog was already done ({createdA}): the test proves nothing");
-        await Wait.For(() => _outcomes.Created.Count(c => c.CorpId == CorpA) >= 300 ? "" : null, TimeSpan.FromSeconds(90), "A's 300 MemberCreated");
-        Assert.Empty(_outcomes.Failed);
-        Assert.Equal(0, (await _simulator.LedgerAsync()).ErrorAnswers.GetValueOrDefault(45009));
+        await Wait.For(() => Sys.Outcomes.Created.Count(c => c.CorpId == CorpA) >= 300 ? "" : null, TimeSpan.FromSeconds(90), "A's 300 MemberCreated");
+        Assert.Empty(Sys.Outcomes.Failed);
+        Assert.Equal(0, (await Sys.Simulator.LedgerAsync()).ErrorAnswers.GetValueOrDefault(45009));
     }
 }

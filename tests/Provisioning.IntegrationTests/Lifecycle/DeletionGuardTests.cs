@@ -11,34 +11,17 @@ namespace Provisioning.IntegrationTests.Lifecycle;
 /// creates for the same and another enterprise go on, keeps them across a restart of the consumer, and lets an operator
 /// release or reject them with the CLI.
 /// </summary>
-public sealed class DeletionGuardTests : IAsyncLifetime
+public sealed class DeletionGuardTests() : SystemPerTest(new SystemOptions
+{
+    SimulatorSettings = new() { [$"Simulator:Corps:{CorpB}"] = SecretB },
+    Consumer = false,
+})
 {
     const string CorpA = Simulator.CorpId;
     const string CorpB = "ww-guard-b";
     const string SecretB = "secret-of-guard-b";
 
-    TestBroker _broker = null!;
-    Simulator _simulator = null!;
-    Outcomes _outcomes = null!;
-    Publisher _publisher = null!;
-
-    public async Task InitializeAsync()
-    {
-        _broker = await TestBroker.CreateAsync();
-        _simulator = await Simulator.StartAsync(new() { [$"Simulator:Corps:{CorpB}"] = SecretB });
-        _outcomes = await Outcomes.ListenAsync(_broker);
-        _publisher = await Publisher.StartAsync(_broker);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _publisher.DisposeAsync();
-        await _outcomes.DisposeAsync();
-        await _simulator.DisposeAsync();
-        await _broker.DisposeAsync();
-    }
-
-    Task<ConsumerHost> StartConsumer() => ConsumerHost.StartAsync(_broker, _simulator, new()
+    Task<ConsumerHost> StartConsumer() => Sys.StartConsumerAsync(new()
     {
         [$"WeCom:Corps:{CorpB}:CorpSecret"] = SecretB,
         ["Lifecycle:DeletionThreshold"] = "3",
@@ -52,9 +35,9 @@ public sealed class DeletionGuardTests : IAsyncLifetime
     {
         var hires = Enumerable.Range(0, count).Select(_ => ProvisioningSystem.NewCommand("leaver") with { CorpId = corpId }).ToList();
         foreach (var hire in hires)
-            await _publisher.PublishAsync(hire);
+            await Sys.Publisher.PublishAsync(hire);
         foreach (var hire in hires)
-            await _outcomes.CreatedFor(hire.RequestId);
+            await Sys.Outcomes.CreatedFor(hire.RequestId);
         return hires;
     }
 
@@ -63,7 +46,7 @@ public sealed class DeletionGuardTests : IAsyncLifetime
     {
         var output = new StringWriter();
 
-        var exitCode = await CliApp.RunAsync(["held", "list", "--broker", _broker.AmqpUri.ToString()], output, default);
+        var exitCode = await CliApp.RunAsync(["held", "list", "--broker", Sys.Broker.AmqpUri.ToString()], output, default);
 
         Assert.Equal(0, exitCode);
         Assert.Contains("disable-member_held does not exist yet: nothing to move.", output.ToString(), StringComparison.Ordinal);
@@ -78,22 +61,22 @@ public sealed class DeletionGuardTests : IAsyncLifetime
         var leavers = staffA.Select(h => new DisableMember { RequestId = Guid.NewGuid(), CorpId = CorpA, UserId = h.UserId }).ToList();
 
         foreach (var leaver in leavers)
-            await _publisher.PublishAsync(leaver);
+            await Sys.Publisher.PublishAsync(leaver);
         var joinerA = ProvisioningSystem.NewCommand("joiner") with { CorpId = CorpA };
         var joinerB = ProvisioningSystem.NewCommand("joiner") with { CorpId = CorpB };
         var leaverB = new DisableMember { RequestId = Guid.NewGuid(), CorpId = CorpB, UserId = staffB[0].UserId };
-        await _publisher.PublishAsync(joinerA);
-        await _publisher.PublishAsync(joinerB);
-        await _publisher.PublishAsync(leaverB);
+        await Sys.Publisher.PublishAsync(joinerA);
+        await Sys.Publisher.PublishAsync(joinerB);
+        await Sys.Publisher.PublishAsync(leaverB);
 
         // Creates of the same and of another enterprise flow; the other enterprise has a count of its own.
-        await _outcomes.CreatedFor(joinerA.RequestId);
-        await _outcomes.CreatedFor(joinerB.RequestId);
-        Assert.Equal(nameof(MemberDisabled), (await _outcomes.For(leaverB.RequestId)).Type);
-        await Wait.Until(async () => await _broker.ReadyCountAsync("disable-member_held") == 2, null, "two disables to be held");
-        await Wait.For(() => _outcomes.All.Count(e => e.Type == nameof(MemberDisabled) && e.Message.GetProperty("corpId").GetString() == CorpA) == 3 ? "" : null,
+        await Sys.Outcomes.CreatedFor(joinerA.RequestId);
+        await Sys.Outcomes.CreatedFor(joinerB.RequestId);
+        Assert.Equal(nameof(MemberDisabled), (await Sys.Outcomes.For(leaverB.RequestId)).Type);
+        await Wait.Until(async () => await Sys.Broker.ReadyCountAsync("disable-member_held") == 2, null, "two disables to be held");
+        await Wait.For(() => Sys.Outcomes.All.Count(e => e.Type == nameof(MemberDisabled) && e.Message.GetProperty("corpId").GetString() == CorpA) == 3 ? "" : null,
             null, "three disables of corp A to be applied");
-        var held = leavers.Where(l => _outcomes.CountFor(l.RequestId) == 0).ToList();
+        var held = leavers.Where(l => Sys.Outcomes.CountFor(l.RequestId) == 0).ToList();
         Assert.Equal(2, held.Count);
         var health = await GuardHealth(consumer);
         Assert.Equal(HealthStatus.Degraded, health.Status);
@@ -104,19 +87,18 @@ public sealed class DeletionGuardTests : IAsyncLifetime
         await consumer.DisposeAsync();
         consumer = await StartConsumer();
         Assert.Equal(HealthStatus.Degraded, (await GuardHealth(consumer)).Status);
-        Assert.Equal(0, held.Sum(h => _outcomes.CountFor(h.RequestId)));
+        Assert.Equal(0, held.Sum(h => Sys.Outcomes.CountFor(h.RequestId)));
 
         var output = new StringWriter();
-        Assert.Equal(0, await CliApp.RunAsync(["held", "release", "--request-id", held[0].RequestId.ToString(), "--broker", _broker.AmqpUri.ToString()], output, default));
-        Assert.Equal(0, await CliApp.RunAsync(["held", "reject", "--all", "--broker", _broker.AmqpUri.ToString()], output, default));
+        Assert.Equal(0, await CliApp.RunAsync(["held", "release", "--request-id", held[0].RequestId.ToString(), "--broker", Sys.Broker.AmqpUri.ToString()], output, default));
+        Assert.Equal(0, await CliApp.RunAsync(["held", "reject", "--all", "--broker", Sys.Broker.AmqpUri.ToString()], output, default));
 
-        Assert.Equal(nameof(MemberDisabled), (await _outcomes.For(held[0].RequestId)).Type);
-        var rejected = await _outcomes.For(held[1].RequestId);
+        Assert.Equal(nameof(MemberDisabled), (await Sys.Outcomes.For(held[0].RequestId)).Type);
+        var rejected = await Sys.Outcomes.For(held[1].RequestId);
         Assert.Equal(nameof(MemberDisableFailed), rejected.Type);
         Assert.Equal(FailureReasons.NotAllowed, rejected.Reason);
-        await Wait.Until(async () => await _broker.ReadyCountAsync("disable-member_held") == 0, null, "the held queue to be empty");
+        await Wait.Until(async () => await Sys.Broker.ReadyCountAsync("disable-member_held") == 0, null, "the held queue to be empty");
         Assert.Equal(HealthStatus.Healthy, (await GuardHealth(consumer)).Status);
-        Assert.All(leavers, l => Assert.Equal(1, _outcomes.CountFor(l.RequestId)));
-        await consumer.DisposeAsync();
+        Assert.All(leavers, l => Assert.Equal(1, Sys.Outcomes.CountFor(l.RequestId)));
     }
 }

@@ -10,9 +10,9 @@ public sealed class TwoReplicaLifecycleTests
     [Fact]
     public async Task CreateUpdateDisableEnable_For200People_EachEndsInItsLastCommandWithOneOutcomePerRequest()
     {
-        await using var broker = await TestBroker.CreateAsync();
-        await using var database = await TestPostgres.CreateAsync();
-        await using var simulator = await Simulator.StartAsync();
+        await using var system = await ProvisioningSystem.StartAsync(new() { Consumer = false });
+        var database = await system.CreateDatabaseAsync();
+        var (simulator, outcomes, publisher) = (system.Simulator, system.Outcomes, system.Publisher);
         // -1 (system busy) on one write call in ten: healed by the in-process retries, sometimes only after parking.
         await simulator.SetFaultsAsync(new FaultSettings { BusyRate = 0.1, LatencyMs = 5, LatencyJitterMs = 20 });
         var settings = new Dictionary<string, string>
@@ -27,10 +27,8 @@ public sealed class TwoReplicaLifecycleTests
             // 200 leavers at once: above the deletion guard's default of 50 an hour, which the guard's own test covers.
             ["Lifecycle__DeletionThreshold"] = "1000",
         };
-        await using var first = await ConsumerProcess.StartAsync(broker, simulator, settings);
-        await using var second = await ConsumerProcess.StartAsync(broker, simulator, settings);
-        await using var outcomes = await Outcomes.ListenAsync(broker);
-        await using var publisher = await Publisher.StartAsync(broker);
+        var first = await system.StartConsumerProcessAsync(settings);
+        var second = await system.StartConsumerProcessAsync(settings);
 
         var people = Enumerable.Range(0, 200).Select(i => (
             Hire: ProvisioningSystem.NewCommand("life"),
