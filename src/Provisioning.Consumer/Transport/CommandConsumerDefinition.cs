@@ -34,6 +34,9 @@ internal sealed class CommandConsumerDefinition<TCommand> : ConsumerDefinition<C
             // Validation failures and business rejections never get here: they are outcomes.
             endpointConfigurator.UseConsumeFilter(typeof(ParkingFilter<>), context);
         }
+        // Events published by the steps leave only when the delivery ends without an exception: a command that is
+        // answered and then fails (its outcome's record, a move) is not answered and dead-lettered as well.
+        endpointConfigurator.UseInMemoryOutbox(context);
         endpointConfigurator.UseConsumeFilter(typeof(DeliveryFilter<>), context);
         endpointConfigurator.UseCommandSteps(context);
     }

@@ -29,7 +29,12 @@ internal sealed class DeliveryFilter<TCommand>(CommandQueues queues, RetryParkin
             HowItCame = HowItCame(receive, queue, tier),
         };
         context.AddOrUpdatePayload(() => delivery, _ => delivery);
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         await next.Send(context).ConfigureAwait(false);
+        // A step that ended the command without the consumer (answered by the screen, a duplicate, a wait, a hold) has
+        // dealt with it: without this MassTransit would take it for unconsumed and dead-letter it as well.
+        if (!receive.IsDelivered)
+            await context.NotifyConsumed(context, System.Diagnostics.Stopwatch.GetElapsedTime(started), "pipeline").ConfigureAwait(false);
         switch (delivery.Move)
         {
             case DeliveryMove.ToWaitQueue:

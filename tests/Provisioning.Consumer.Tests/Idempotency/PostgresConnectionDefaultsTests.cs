@@ -1,5 +1,5 @@
 using Npgsql;
-using Provisioning.Consumer.Idempotency;
+using Provisioning.Storage;
 
 namespace Provisioning.Consumer.Tests.Idempotency;
 
@@ -9,10 +9,10 @@ public sealed class PostgresConnectionDefaultsTests
     [Fact]
     public void WithoutPoolSettings_ASmallPoolAndPreparedStatements()
     {
-        var builder = new NpgsqlConnectionStringBuilder(PostgresIdempotencyStore.WithDefaults("Host=db;Username=u;Password=p;Database=d"));
+        var builder = new NpgsqlConnectionStringBuilder(PostgresRequestLedger.WithDefaults("Host=db;Username=u;Password=p;Database=d"));
 
-        Assert.Equal(PostgresIdempotencyStore.DefaultMaxPoolSize, builder.MaxPoolSize);
-        Assert.Equal(PostgresIdempotencyStore.DefaultMaxAutoPrepare, builder.MaxAutoPrepare);
+        Assert.Equal(PostgresRequestLedger.DefaultMaxPoolSize, builder.MaxPoolSize);
+        Assert.Equal(PostgresRequestLedger.DefaultMaxAutoPrepare, builder.MaxAutoPrepare);
         Assert.Equal("p", builder.Password);
         Assert.Equal("d", builder.Database);
     }
@@ -20,10 +20,10 @@ public sealed class PostgresConnectionDefaultsTests
     [Theory]
     [InlineData("Host=db;Maximum Pool Size=150;Max Auto Prepare=0", 150, 0)]
     [InlineData("Host=db;maximum pool size=7;maxautoprepare=3", 7, 3)]
-    [InlineData("Host=db;MaxPoolSize=300", 300, PostgresIdempotencyStore.DefaultMaxAutoPrepare)]
+    [InlineData("Host=db;MaxPoolSize=300", 300, PostgresRequestLedger.DefaultMaxAutoPrepare)]
     public void WhatTheConnectionStringSays_IsKept(string connectionString, int pool, int prepared)
     {
-        var builder = new NpgsqlConnectionStringBuilder(PostgresIdempotencyStore.WithDefaults(connectionString));
+        var builder = new NpgsqlConnectionStringBuilder(PostgresRequestLedger.WithDefaults(connectionString));
 
         Assert.Equal(pool, builder.MaxPoolSize);
         Assert.Equal(prepared, builder.MaxAutoPrepare);
@@ -32,7 +32,7 @@ public sealed class PostgresConnectionDefaultsTests
     [Fact]
     public void AMinimumPoolAboveTheDefault_RaisesTheMaximumWithIt()
     {
-        var builder = new NpgsqlConnectionStringBuilder(PostgresIdempotencyStore.WithDefaults("Host=db;Minimum Pool Size=30"));
+        var builder = new NpgsqlConnectionStringBuilder(PostgresRequestLedger.WithDefaults("Host=db;Minimum Pool Size=30"));
 
         Assert.Equal(30, builder.MaxPoolSize);
     }
