@@ -39,7 +39,7 @@ USER app
 # and keep the idempotency store (and beside it the provisioning log and the console's cookie keys) in /data, writable by the non-root
 # user (a volume keeps them across restarts). From outside the container every API or console request needs a key.
 ENV Urls=http://0.0.0.0:8091 \
-    Idempotency__SqlitePath=/data/idempotency.db \
+    Storage__SqlitePath=/data/idempotency.db \
     Telemetry__Prometheus=true
 VOLUME /data
 EXPOSE 8091

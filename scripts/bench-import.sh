@@ -33,7 +33,7 @@ for _ in $(seq 1 100); do curl -sf "$simulator/healthz" >/dev/null && break; sle
 # WeCom's own limit, enforced by the stand-in: 10,000 calls a minute per enterprise.
 curl -sf -X PUT -H 'Content-Type: application/json' -d '{"perMinuteLimit":10000}' "$simulator/admin/faults" >/dev/null
 (cd "src/Provisioning.Consumer/$out" && Urls="http://127.0.0.1:$consumer_port" ConnectionStrings__RabbitMq="$broker" WeCom__BaseUrl="$simulator" \
-  WeCom__CorpId="ww-sim-corp" WeCom__CorpSecret="sim-secret" Idempotency__SqlitePath="$state/idempotency.db" \
+  WeCom__CorpId="ww-sim-corp" WeCom__CorpSecret="sim-secret" Storage__SqlitePath="$state/idempotency.db" \
   exec dotnet Provisioning.Consumer.dll >"$state/consumer.log" 2>&1) &
 pids+=($!)
 consumers() { curl -sf -u guest:guest "http://127.0.0.1:15672/api/queues/$vhost/sync-member" 2>/dev/null | grep -o '"consumers":[0-9]*' | cut -d: -f2; }

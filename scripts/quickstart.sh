@@ -60,7 +60,7 @@ echo "Starting the consumer ..."
 # same request ids on every run, and an old store would answer them with the outcomes of a simulator that is gone.
 rm -f "$state"/idempotency.db*
 (cd "src/Provisioning.Consumer/$out" && Urls="http://127.0.0.1:$consumer_port" WeCom__BaseUrl="$simulator" WeCom__CorpId="ww-sim-corp" WeCom__CorpSecret="sim-secret" \
-  Idempotency__SqlitePath="$state/idempotency.db" RequestLog__SqlitePath="$state/provisioning-log.db" Operator__KeysPath="$state/console-keys" exec nohup dotnet Provisioning.Consumer.dll >"$state/consumer.log" 2>&1) &
+  Storage__SqlitePath="$state/idempotency.db" Storage__RequestLog__SqlitePath="$state/provisioning-log.db" Operator__KeysPath="$state/console-keys" exec nohup dotnet Provisioning.Consumer.dll >"$state/consumer.log" 2>&1) &
 echo $! >"$state/consumer.pid"
 consumers() {
   curl -sf -u guest:guest "http://127.0.0.1:15672/api/queues/$vhost_path/create-member" 2>/dev/null | grep -o '"consumers":[0-9]*' | cut -d: -f2

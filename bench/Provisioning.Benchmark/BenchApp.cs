@@ -27,7 +27,7 @@ internal static class BenchApp
             new("ours, 0 ms, rate limit lifted, no idempotency store", ConsumerKind.Ours, 1, 0, "None", true, n),
             // The provisioning log's cost: the row above with it switched off (it is on in every other row, as shipped).
             new("ours, 0 ms, rate limit lifted, request log off", ConsumerKind.Ours, 1, 0, "Sqlite", true, n,
-                Environment: new Dictionary<string, string> { ["RequestLog__Enabled"] = "false" }),
+                Environment: new Dictionary<string, string> { ["Storage__RequestLog__Enabled"] = "false" }),
             new("ours, 0 ms, lifted, cold backlog", ConsumerKind.Ours, 1, 0, "Sqlite", true, 5 * n, Cold: true),
             new("ours, 0 ms, defaults", ConsumerKind.Ours, 1, 0, "Sqlite", false, paced),
         };
@@ -38,7 +38,7 @@ internal static class BenchApp
         scenarios.Add(new("ours, 45033 storm (WeCom: 8 calls at once), 100 ms", ConsumerKind.Ours, 1, 100, "Sqlite", false, paced, JitterMs: 20, WeComConcurrencyLimit: 8));
         scenarios.Add(new("ours, 100 ms, defaults, 100/s steady", ConsumerKind.Ours, 1, 100, "Sqlite", false, openLoop, 100));
         scenarios.Add(new("ours, 100 ms, defaults, 100/s steady, request log off", ConsumerKind.Ours, 1, 100, "Sqlite", false, openLoop, 100,
-            Environment: new Dictionary<string, string> { ["RequestLog__Enabled"] = "false" }));
+            Environment: new Dictionary<string, string> { ["Storage__RequestLog__Enabled"] = "false" }));
         // The deletion guard off: a third of these commands are disables, far beyond its default threshold.
         scenarios.Add(new("ours, mixed create/update/disable, 100 ms, 100/s steady", ConsumerKind.Ours, 1, 100, "Sqlite", false, openLoop / 150 * 150, 100,
             Environment: new Dictionary<string, string> { ["Lifecycle__DeletionThreshold"] = "0" }, Mixed: true));

@@ -64,11 +64,11 @@ internal static class ScenarioRunner
             ["WeCom__BaseUrl"] = simulator.BaseUrl.ToString(),
             ["WeCom__CorpId"] = Simulator.CorpId,
             ["WeCom__CorpSecret"] = simulator.Secret,
-            ["Idempotency__Provider"] = scenario.Store,
-            ["Idempotency__SqlitePath"] = sqlite,
+            ["Storage__Provider"] = scenario.Store,
+            ["Storage__SqlitePath"] = sqlite,
             ["ConnectionStrings__Idempotency"] = database ?? "",
             // The provisioning log beside the idempotency file (on by default, as shipped; rows below switch it off).
-            ["RequestLog__SqlitePath"] = sqlite + "-log.db",
+            ["Storage__RequestLog__SqlitePath"] = sqlite + "-log.db",
             ["Operator__KeysPath"] = sqlite + "-keys",
         };
         if (scenario.RaisedLimits)

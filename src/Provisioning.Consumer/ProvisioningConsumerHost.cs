@@ -21,6 +21,8 @@ internal static class ProvisioningConsumerHost
             .AddConsoleFormatter<OneLineConsoleFormatter, ConsoleFormatterOptions>()
             // Program reports a failed start in one line of its own; the host's multi-line report would repeat it.
             .AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
+        var renamed = LegacyStorageSettings.Apply(builder.Configuration);
+        builder.Services.AddHostedService(provider => ActivatorUtilities.CreateInstance<LegacyStorageSettings.Warnings>(provider, renamed));
         builder.Services.AddWeCom();
         builder.Services.AddIdempotency();
         builder.Services.AddRequestLog();

@@ -6,7 +6,7 @@ namespace Provisioning.Consumer;
 /// <summary>Turns an exception thrown while the service starts into one line for the operator.</summary>
 internal static partial class StartupFailure
 {
-    // The configuration binder's own words: "Failed to convert configuration value 'Foo' at 'Idempotency:Provider' to type '…'".
+    // The configuration binder's own words: "Failed to convert configuration value 'Foo' at 'Storage:Provider' to type '…'".
     [GeneratedRegex(@"'(?<value>[^']*)' at '(?<key>[^']+)' to type '(?<type>[^']+)'")]
     private static partial Regex BinderConversion();
 

@@ -32,12 +32,12 @@ public sealed class OptionsValidationTests
     [InlineData("WeCom:BaseUrl", "ftp://example.com", "is not an absolute http:// or https:// URL")]
     [InlineData("Retry:Delays:0", "abc", "Retry:Delays:0 (environment variable Retry__Delays__0) is 'abc', which is not a duration")]
     [InlineData("Retry:Delays:0", "10ms", "Retry:Delays:0 (environment variable Retry__Delays__0) must be between 100 ms and 7 days")]
-    [InlineData("Idempotency:Provider", "Foo", "Idempotency:Provider (environment variable Idempotency__Provider) is 'Foo', which is not one of Sqlite, Postgres, None")]
+    [InlineData("Storage:Provider", "Foo", "Storage:Provider (environment variable Storage__Provider) is 'Foo', which is not one of Sqlite, Postgres, None")]
     [InlineData("WeCom:Timeout", "abc", "WeCom:Timeout (environment variable WeCom__Timeout) is 'abc', which is not a duration")]
     [InlineData("Consumer:PrefetchCount", "many", "Consumer:PrefetchCount (environment variable Consumer__PrefetchCount) is 'many', which is not a whole number")]
     [InlineData("Consumer:PrefetchCount", "0", "Consumer:PrefetchCount must be between 1 and 10000.")]
     [InlineData("Operator:ApiKeys:0:Key", "short", "Operator:ApiKeys:0:Key must be at least 16 characters.")]
-    [InlineData("RequestLog:Retention", "00:00:01", "RequestLog:Retention must be between 1 minute and 10 years.")]
+    [InlineData("Storage:RequestLog:Retention", "00:00:01", "Storage:RequestLog:Retention must be between 1 minute and 10 years.")]
     public async Task Start_InvalidSetting_OneLineNamesTheSettingAndTheRule(string key, string value, string expected)
     {
         var line = await StartupLine(new() { [key] = value });

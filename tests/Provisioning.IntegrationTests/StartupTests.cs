@@ -14,7 +14,7 @@ public sealed class StartupTests
             ["WeCom__BaseUrl"] = "http://127.0.0.1:9/",
             ["WeCom__CorpId"] = "ww-startup",
             ["WeCom__CorpSecret"] = "startup-secret",
-            ["Idempotency__SqlitePath"] = Path.Combine(Path.GetTempPath(), $"provisioning-startup-{Guid.NewGuid():N}.db"),
+            ["Storage__SqlitePath"] = Path.Combine(Path.GetTempPath(), $"provisioning-startup-{Guid.NewGuid():N}.db"),
         };
         foreach (var (key, value) in overrides)
             settings[key] = value;
@@ -24,7 +24,7 @@ public sealed class StartupTests
     [Theory]
     [InlineData("WeCom__BaseUrl", "notaurl", "WeCom:BaseUrl")]
     [InlineData("Retry__Delays__0", "5 seconds", "Retry:Delays:0")]
-    [InlineData("Idempotency__Provider", "Foo", "Sqlite, Postgres, None")]
+    [InlineData("Storage__Provider", "Foo", "Sqlite, Postgres, None")]
     [InlineData("WeCom__CorpSecret", "", "WeCom:CorpSecret is required")]
     public async Task Start_InvalidSetting_PrintsOneLineAndExitsWithOne(string key, string value, string expected)
     {

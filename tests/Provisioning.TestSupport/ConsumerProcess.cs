@@ -82,9 +82,9 @@ public sealed class ConsumerProcess : IAsyncDisposable
         foreach (var (key, value) in environment)
             environmentWithPort[key] = value;
         // The provisioning log and the console's keys beside a test's own idempotency file, not shared with other tests.
-        if (environment.TryGetValue("Idempotency__SqlitePath", out var store))
+        if (environment.TryGetValue("Storage__SqlitePath", out var store))
         {
-            environmentWithPort.TryAdd("RequestLog__SqlitePath", store + "-log.db");
+            environmentWithPort.TryAdd("Storage__RequestLog__SqlitePath", store + "-log.db");
             environmentWithPort.TryAdd("Operator__KeysPath", store + "-keys");
         }
         return Launch(Path.Combine(directory, "Provisioning.Consumer.dll"), [], directory, environmentWithPort);

@@ -28,7 +28,7 @@ internal static class OperatorServiceCollectionExtensions
         services.AddDataProtection()
             .SetApplicationName("provisioning-consumer")
             .PersistKeysToFileSystem(new DirectoryInfo(Path.GetFullPath(builder.Configuration[$"{OperatorOptions.SectionName}:KeysPath"]
-                ?? Path.Combine(Path.GetDirectoryName(builder.Configuration["Idempotency:SqlitePath"] ?? "data/idempotency.db") ?? "", "console-keys"))));
+                ?? Path.Combine(Path.GetDirectoryName(builder.Configuration["Storage:SqlitePath"] ?? "data/idempotency.db") ?? "", "console-keys"))));
         services.AddAntiforgery(antiforgery =>
         {
             antiforgery.Cookie.Name = ".Provisioning.Antiforgery";

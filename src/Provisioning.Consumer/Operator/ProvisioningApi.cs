@@ -20,7 +20,7 @@ internal static class ProvisioningApi
         api.MapGet("/requests/{requestId:guid}", async Task<Results<Ok<RequestDetail>, NotFound<ApiError>>> (Guid requestId, RequestLogStore log, CancellationToken cancellationToken) =>
             await log.GetAsync(requestId, cancellationToken).ConfigureAwait(false) is { } detail
                 ? TypedResults.Ok(detail)
-                : TypedResults.NotFound(new ApiError($"no request {requestId} in the log (never received, or past RequestLog:Retention)")));
+                : TypedResults.NotFound(new ApiError($"no request {requestId} in the log (never received, or past Storage:RequestLog:Retention)")));
 
         api.MapGet("/requests", async Task<Results<Ok<RequestPage>, BadRequest<ApiError>>> (HttpContext context, RequestLogStore log, CancellationToken cancellationToken) =>
         {

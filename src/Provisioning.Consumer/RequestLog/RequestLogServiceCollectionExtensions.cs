@@ -2,12 +2,13 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Provisioning.Storage;
 using Provisioning.Storage.RequestLog;
+using Provisioning.Consumer.Storage;
 
 namespace Provisioning.Consumer.RequestLog;
 
 internal static class RequestLogServiceCollectionExtensions
 {
-    /// <summary>The provisioning log (<c>RequestLog</c> section): its store, its writer and its cleanup.</summary>
+    /// <summary>The provisioning log (<c>RequestLog</c> section): its store, its writer and its part of the purge.</summary>
     public static IServiceCollection AddRequestLog(this IServiceCollection services)
     {
         services.AddOptions<RequestLogOptions>()
@@ -32,7 +33,10 @@ internal static class RequestLogServiceCollectionExtensions
         });
         services.AddSingleton<RequestLogRecorder>();
         services.AddHostedService<RequestLogWriter>();
-        services.AddHostedService<RequestLogCleanupService>();
+        services.AddSingleton(provider => new StorePurge("provisioning log", async (now, token) =>
+            provider.GetRequiredService<IOptions<RequestLogOptions>>().Value is { Enabled: true } options
+                ? await provider.GetRequiredService<RequestLogStore>().PurgeAsync(now - options.Retention, token).ConfigureAwait(false)
+                : 0));
         return services;
     }
 }

@@ -6,7 +6,7 @@ namespace Provisioning.Consumer.Storage;
 
 internal static class IdempotencyServiceCollectionExtensions
 {
-    /// <summary>The idempotency store chosen by <c>Idempotency:Provider</c>, and its background cleanup.</summary>
+    /// <summary>The request ledger chosen by <c>Storage:Provider</c>, and the one purge of every store.</summary>
     public static IServiceCollection AddIdempotency(this IServiceCollection services)
     {
         services.AddOptions<IdempotencyOptions>()
@@ -24,7 +24,9 @@ internal static class IdempotencyServiceCollectionExtensions
             }));
         services.AddSingleton<IRequestLedger>(provider => provider.GetRequiredService<GuardedRequestLedger>());
         services.AddHealthChecks().AddCheck<RequestLedgerHealthCheck>("idempotency-store", tags: ["ready"], timeout: TimeSpan.FromSeconds(5));
-        services.AddHostedService<IdempotencyCleanupService>();
+        services.AddSingleton(provider => new StorePurge("request ledger", (now, token) =>
+            provider.GetRequiredService<IRequestLedger>().PurgeAsync(now - provider.GetRequiredService<IOptions<IdempotencyOptions>>().Value.Retention, token)));
+        services.AddHostedService<StoragePurgeService>();
         return services;
     }
 }

@@ -15,10 +15,10 @@ public enum IdempotencyProvider
     None,
 }
 
-/// <summary>Section <c>Idempotency</c>.</summary>
+/// <summary>Section <c>Storage</c> (formerly <c>Idempotency</c>): the request ledger, and how often every store is purged.</summary>
 public sealed class IdempotencyOptions : IValidatableObject
 {
-    public const string SectionName = "Idempotency";
+    public const string SectionName = "Storage";
 
     /// <summary>The store.</summary>
     /// <value>The default is Sqlite.</value>
@@ -33,7 +33,7 @@ public sealed class IdempotencyOptions : IValidatableObject
     /// the file is cut back to it. Larger means fewer of these short pauses, more disk.
     /// </summary>
     /// <value>The default is 4 (SQLite's own default checkpoint size, 1,000 pages of 4 KiB).</value>
-    [Range(1, 1024, ErrorMessage = "Idempotency:SqliteWalMegabytes must be between 1 and 1024.")]
+    [Range(1, 1024, ErrorMessage = "Storage:SqliteWalMegabytes must be between 1 and 1024.")]
     public int SqliteWalMegabytes { get; set; } = 4;
 
     /// <summary>PostgreSQL connection string, from <c>ConnectionStrings:Idempotency</c>.</summary>
@@ -41,26 +41,26 @@ public sealed class IdempotencyOptions : IValidatableObject
 
     /// <summary>How long one delivery owns a request before another may take over (its owner is presumed dead). Longer than one attempt.</summary>
     /// <value>The default is 2 minutes.</value>
-    [Range(typeof(TimeSpan), "00:00:01", "01:00:00", ErrorMessage = "Idempotency:LeaseDuration must be between 1 second and 1 hour.")]
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00", ErrorMessage = "Storage:LeaseDuration must be between 1 second and 1 hour.")]
     public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromMinutes(2);
 
     /// <summary>How long ended requests are remembered (and so answered identically), and what was applied to a member with nothing unfinished.</summary>
     /// <value>The default is 30 days.</value>
-    [Range(typeof(TimeSpan), "00:01:00", "3650.00:00:00", ErrorMessage = "Idempotency:Retention must be between 1 minute and 10 years.")]
+    [Range(typeof(TimeSpan), "00:01:00", "3650.00:00:00", ErrorMessage = "Storage:Retention must be between 1 minute and 10 years.")]
     public TimeSpan Retention { get; set; } = TimeSpan.FromDays(30);
 
-    /// <summary>How often expired entries are deleted, in the background.</summary>
+    /// <summary>How often every store's entries past their retention are deleted (the ledger's and the provisioning log's), in the background.</summary>
     /// <value>The default is 1 hour.</value>
-    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00", ErrorMessage = "Idempotency:CleanupInterval must be between 1 second and 1 day.")]
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00", ErrorMessage = "Storage:CleanupInterval must be between 1 second and 1 day.")]
     public TimeSpan CleanupInterval { get; set; } = TimeSpan.FromHours(1);
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (Provider == IdempotencyProvider.Postgres && string.IsNullOrWhiteSpace(ConnectionString))
             yield return new ValidationResult(
-                "ConnectionStrings:Idempotency is required when Idempotency:Provider is Postgres (environment variable ConnectionStrings__Idempotency).",
+                "ConnectionStrings:Idempotency is required when Storage:Provider is Postgres (environment variable ConnectionStrings__Idempotency).",
                 [nameof(ConnectionString)]);
         if (Provider == IdempotencyProvider.Sqlite && string.IsNullOrWhiteSpace(SqlitePath))
-            yield return new ValidationResult("Idempotency:SqlitePath must not be empty when Idempotency:Provider is Sqlite.", [nameof(SqlitePath)]);
+            yield return new ValidationResult("Storage:SqlitePath must not be empty when Storage:Provider is Sqlite.", [nameof(SqlitePath)]);
     }
 }

@@ -2,10 +2,10 @@ using System.ComponentModel.DataAnnotations;
 
 namespace Provisioning.Storage.RequestLog;
 
-/// <summary>Section <c>RequestLog</c>: the provisioning log, what happened to every request (console and <c>/api</c>).</summary>
+/// <summary>Section <c>Storage:RequestLog</c> (formerly <c>RequestLog</c>): the provisioning log, what happened to every request (console and <c>/api</c>).</summary>
 public sealed class RequestLogOptions : IValidatableObject
 {
-    public const string SectionName = "RequestLog";
+    public const string SectionName = "Storage:RequestLog";
 
     /// <summary>Whether requests are recorded at all.</summary>
     /// <value>The default is true.</value>
@@ -21,22 +21,17 @@ public sealed class RequestLogOptions : IValidatableObject
     /// <summary>PostgreSQL connection string: <c>ConnectionStrings:RequestLog</c>, else <c>ConnectionStrings:Idempotency</c>.</summary>
     public string? ConnectionString { get; set; }
 
-    /// <summary>How long a request (and the audit log) is kept after its last change.</summary>
+    /// <summary>How long a request (and the audit log) is kept after its last change; deleted by the one purge (<c>Storage:CleanupInterval</c>).</summary>
     /// <value>The default is 90 days.</value>
-    [Range(typeof(TimeSpan), "00:01:00", "3650.00:00:00", ErrorMessage = "RequestLog:Retention must be between 1 minute and 10 years.")]
+    [Range(typeof(TimeSpan), "00:01:00", "3650.00:00:00", ErrorMessage = "Storage:RequestLog:Retention must be between 1 minute and 10 years.")]
     public TimeSpan Retention { get; set; } = TimeSpan.FromDays(90);
-
-    /// <summary>How often entries past their retention are deleted, in the background.</summary>
-    /// <value>The default is 1 hour.</value>
-    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00", ErrorMessage = "RequestLog:CleanupInterval must be between 1 second and 1 day.")]
-    public TimeSpan CleanupInterval { get; set; } = TimeSpan.FromHours(1);
 
     /// <summary>
     /// Entries waiting to be written. The log is written off the consume path; while its store is down entries wait
     /// here, and beyond this many the newest are dropped (counted and logged), never the commands themselves.
     /// </summary>
     /// <value>The default is 100000.</value>
-    [Range(1000, 10_000_000, ErrorMessage = "RequestLog:QueueCapacity must be between 1000 and 10000000.")]
+    [Range(1000, 10_000_000, ErrorMessage = "Storage:RequestLog:QueueCapacity must be between 1000 and 10000000.")]
     public int QueueCapacity { get; set; } = 100_000;
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
@@ -46,6 +41,6 @@ public sealed class RequestLogOptions : IValidatableObject
                 "ConnectionStrings:RequestLog (or ConnectionStrings:Idempotency) is required when the request log uses Postgres (environment variable ConnectionStrings__RequestLog).",
                 [nameof(ConnectionString)]);
         if (Provider is IdempotencyProvider.Sqlite && string.IsNullOrWhiteSpace(SqlitePath))
-            yield return new ValidationResult("RequestLog:SqlitePath must not be empty when the request log uses Sqlite.", [nameof(SqlitePath)]);
+            yield return new ValidationResult("Storage:RequestLog:SqlitePath must not be empty when the request log uses Sqlite.", [nameof(SqlitePath)]);
     }
 }

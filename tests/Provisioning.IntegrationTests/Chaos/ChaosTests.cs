@@ -31,7 +31,7 @@ public sealed class ChaosTests(ITestOutputHelper output)
         var settings = new Dictionary<string, string>
         {
             // A dead consumer's claims are taken over quickly, parked commands come back quickly.
-            ["Idempotency__LeaseDuration"] = "00:00:05",
+            ["Storage__LeaseDuration"] = "00:00:05",
             ["Retry__Delays__0"] = "1s",
             ["Retry__Delays__1"] = "2s",
             ["Retry__Delays__2"] = "5s",
@@ -72,7 +72,7 @@ public sealed class ChaosTests(ITestOutputHelper output)
 
         var figures = await new ChaosRun(system, output)
         {
-            ConsumerSettings = Settings(("Idempotency__SqlitePath", Path.Combine(system.Folder, "idempotency.db"))),
+            ConsumerSettings = Settings(("Storage__SqlitePath", Path.Combine(system.Folder, "idempotency.db"))),
             Halfway = () => ChaosServices.RestartBrokerAsync("chaos-1@localhost"),
         }.RunAsync();
 
@@ -88,7 +88,7 @@ public sealed class ChaosTests(ITestOutputHelper output)
 
         var figures = await new ChaosRun(system, output)
         {
-            ConsumerSettings = Settings(("Idempotency__Provider", "Postgres"), ("ConnectionStrings__Idempotency", database.ConnectionString)),
+            ConsumerSettings = Settings(("Storage__Provider", "Postgres"), ("ConnectionStrings__Idempotency", database.ConnectionString)),
             Halfway = () => ChaosServices.RestartPostgresAsync(TimeSpan.FromSeconds(3)),
         }.RunAsync();
 
@@ -112,7 +112,7 @@ public sealed class ChaosTests(ITestOutputHelper output)
                 // A consumer that first tries the dead node waits for MassTransit's reconnect delay: give each one time to work.
                 KillEvery = TimeSpan.FromSeconds(5),
                 ConsumerSettings = Settings(
-                    ("Idempotency__SqlitePath", Path.Combine(system.Folder, "idempotency.db")),
+                    ("Storage__SqlitePath", Path.Combine(system.Folder, "idempotency.db")),
                     ("RabbitMq__QueueType", "Quorum"),
                     ("RabbitMq__ClusterNodes__0", $"{nodes[1].Host}:{nodes[1].AmqpPort}"),
                     ("RabbitMq__ClusterNodes__1", $"{nodes[2].Host}:{nodes[2].AmqpPort}")),

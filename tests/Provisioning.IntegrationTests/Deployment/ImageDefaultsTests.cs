@@ -66,7 +66,7 @@ public sealed partial class ImageDefaultsTests() : SystemPerTest(new SystemOptio
         var port = FreePort();
         var image = ImageEnvironment();
         Assert.Equal("http://0.0.0.0:8091", image["Urls"]);
-        Assert.Equal("/data/idempotency.db", image["Idempotency__SqlitePath"]);
+        Assert.Equal("/data/idempotency.db", image["Storage__SqlitePath"]);
         var environment = new Dictionary<string, string>
         {
             // What the aspnet:10.0 base image sets.

@@ -15,9 +15,9 @@ public sealed class ConsumerProcessTests
         await simulator.SetFaultsAsync(new FaultSettings { LatencyMs = 5, LatencyJitterMs = 20 });
         var settings = new Dictionary<string, string>
         {
-            ["Idempotency__Provider"] = "Postgres",
+            ["Storage__Provider"] = "Postgres",
             ["ConnectionStrings__Idempotency"] = database.ConnectionString,
-            ["Idempotency__LeaseDuration"] = "00:00:30",
+            ["Storage__LeaseDuration"] = "00:00:30",
         };
         var first = await system.StartConsumerProcessAsync(settings);
         var second = await system.StartConsumerProcessAsync(settings);
@@ -46,8 +46,8 @@ public sealed class ConsumerProcessTests
         var settings = new Dictionary<string, string>
         {
             // The successor finds the killed replica's claim in the store they share.
-            ["Idempotency__SqlitePath"] = Path.Combine(system.Folder, "kill.db"),
-            ["Idempotency__LeaseDuration"] = "00:00:03",
+            ["Storage__SqlitePath"] = Path.Combine(system.Folder, "kill.db"),
+            ["Storage__LeaseDuration"] = "00:00:03",
             ["WeCom__Timeout"] = "00:00:30",
         };
         var command = ProvisioningSystem.NewCommand("killed");

@@ -50,8 +50,8 @@ internal sealed class ConsumerHost : IAsyncDisposable
             ["WeCom:Timeout"] = "00:00:05",
             ["Consumer:RetryMinInterval"] = "00:00:00.050",
             ["Consumer:RetryMaxInterval"] = "00:00:00.200",
-            ["Idempotency:SqlitePath"] = database,
-            ["RequestLog:SqlitePath"] = database + "-log.db",
+            ["Storage:SqlitePath"] = database,
+            ["Storage:RequestLog:SqlitePath"] = database + "-log.db",
             ["Operator:KeysPath"] = database + "-keys",
         });
         if (settings is not null)

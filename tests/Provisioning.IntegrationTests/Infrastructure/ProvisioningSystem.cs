@@ -134,7 +134,7 @@ public class ProvisioningSystem : IAsyncLifetime, IAsyncDisposable
         ConsumerProcess.EnvironmentFor(Broker, Simulator, WithStoreInFolder(settings));
 
     Dictionary<string, string> WithStoreInFolder(Dictionary<string, string> settings) =>
-        new(settings) { ["Idempotency__SqlitePath"] = settings.GetValueOrDefault("Idempotency__SqlitePath") ?? Path.Combine(Folder, "idempotency.db") };
+        new(settings) { ["Storage__SqlitePath"] = settings.GetValueOrDefault("Storage__SqlitePath") ?? Path.Combine(Folder, "idempotency.db") };
 
     /// <summary>A fresh PostgreSQL database (on the test server, or on <paramref name="server"/>), dropped with the system.</summary>
     internal async Task<TestPostgres> CreateDatabaseAsync(string? server = null) => Track(await TestPostgres.CreateAsync(server));

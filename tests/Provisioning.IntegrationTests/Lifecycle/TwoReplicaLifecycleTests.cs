@@ -17,7 +17,7 @@ public sealed class TwoReplicaLifecycleTests
         await simulator.SetFaultsAsync(new FaultSettings { BusyRate = 0.1, LatencyMs = 5, LatencyJitterMs = 20 });
         var settings = new Dictionary<string, string>
         {
-            ["Idempotency__Provider"] = "Postgres",
+            ["Storage__Provider"] = "Postgres",
             ["ConnectionStrings__Idempotency"] = database.ConnectionString,
             ["Consumer__RetryLimit"] = "2",
             ["Retry__Delays__0"] = "1s",

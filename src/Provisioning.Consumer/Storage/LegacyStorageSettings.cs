@@ -1,0 +1,65 @@
+namespace Provisioning.Consumer.Storage;
+
+/// <summary>
+/// The storage settings are one section, <c>Storage</c> (the ledger, the purge, and <c>Storage:RequestLog</c>). Their
+/// names before it (<c>Idempotency:*</c>, <c>RequestLog:*</c>) keep working, because operators' configurations use them:
+/// each old name in use is read as its new one (unless the new one is set too) and named in a warning at start-up.
+/// </summary>
+internal static partial class LegacyStorageSettings
+{
+    static readonly (string Old, string New)[] Renamed =
+    [
+        ("Idempotency:Provider", "Storage:Provider"),
+        ("Idempotency:SqlitePath", "Storage:SqlitePath"),
+        ("Idempotency:SqliteWalMegabytes", "Storage:SqliteWalMegabytes"),
+        ("Idempotency:LeaseDuration", "Storage:LeaseDuration"),
+        ("Idempotency:Retention", "Storage:Retention"),
+        ("Idempotency:CleanupInterval", "Storage:CleanupInterval"),
+        ("RequestLog:CleanupInterval", "Storage:CleanupInterval"),
+        ("RequestLog:Enabled", "Storage:RequestLog:Enabled"),
+        ("RequestLog:Provider", "Storage:RequestLog:Provider"),
+        ("RequestLog:SqlitePath", "Storage:RequestLog:SqlitePath"),
+        ("RequestLog:Retention", "Storage:RequestLog:Retention"),
+        ("RequestLog:QueueCapacity", "Storage:RequestLog:QueueCapacity"),
+    ];
+
+    /// <summary>Reads every old name in use as its new one; returns what to warn about, one line each.</summary>
+    public static IReadOnlyList<string> Apply(IConfigurationManager configuration)
+    {
+        var values = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        var warnings = new List<string>();
+        foreach (var (old, renamed) in Renamed)
+        {
+            if (configuration[old] is not { } value)
+                continue;
+            if (configuration[renamed] is null && !values.ContainsKey(renamed))
+            {
+                values[renamed] = value;
+                warnings.Add($"{old} (environment variable {Variable(old)}) is now {renamed} ({Variable(renamed)}): read as that for now; rename it");
+            }
+            else
+                warnings.Add($"{old} (environment variable {Variable(old)}) is ignored: {renamed} is set; remove the old name");
+        }
+        if (values.Count > 0)
+            configuration.AddInMemoryCollection(values);
+        return warnings;
+    }
+
+    static string Variable(string key) => key.Replace(":", "__", StringComparison.Ordinal);
+
+    /// <summary>Logs the warnings once the host's logging is up.</summary>
+    internal sealed partial class Warnings(IReadOnlyList<string> warnings, ILogger<Warnings> logger) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken)
+        {
+            foreach (var warning in warnings)
+                LogRenamed(logger, warning);
+            return Task.CompletedTask;
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        [LoggerMessage(EventId = 3010, Level = LogLevel.Warning, Message = "Setting renamed: {Warning}")]
+        static partial void LogRenamed(ILogger logger, string warning);
+    }
+}
