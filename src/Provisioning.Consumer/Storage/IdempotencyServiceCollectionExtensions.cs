@@ -23,6 +23,7 @@ internal static class IdempotencyServiceCollectionExtensions
                 _ => ActivatorUtilities.CreateInstance<SqliteRequestLedger>(provider),
             }));
         services.AddSingleton<IRequestLedger>(provider => provider.GetRequiredService<GuardedRequestLedger>());
+        services.AddSingleton<IRemovalCounter>(provider => provider.GetRequiredService<GuardedRequestLedger>());
         services.AddHealthChecks().AddCheck<RequestLedgerHealthCheck>("idempotency-store", tags: ["ready"], timeout: TimeSpan.FromSeconds(5));
         services.AddSingleton(provider => new StorePurge("request ledger", (now, token) =>
             provider.GetRequiredService<IRequestLedger>().PurgeAsync(now - provider.GetRequiredService<IOptions<IdempotencyOptions>>().Value.Retention, token)));

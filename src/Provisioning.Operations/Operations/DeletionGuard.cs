@@ -11,7 +11,7 @@ namespace Provisioning.Operations;
 /// for an operator. Logs a warning once per enterprise each time it trips.
 /// </summary>
 internal sealed partial class DeletionGuard(
-    IRequestLedger store,
+    IRemovalCounter store,
     IOptions<LifecycleOptions> options,
     ProvisioningInstrumentation instrumentation,
     TimeProvider time,

@@ -6,7 +6,7 @@ namespace Provisioning.Storage;
 /// Wraps the configured store: every database, I/O or time-out failure becomes a <see cref="StoreUnavailableException"/>
 /// (one exception type for the retry and parking policy).
 /// </summary>
-internal sealed class GuardedRequestLedger(IRequestLedger inner) : IRequestLedger
+internal sealed class GuardedRequestLedger(IRequestLedger inner) : IRequestLedger, IRemovalCounter
 {
     public Task<IdempotencyClaim> TryBeginAsync(IdempotencyKey key, string userId, MemberRevision revision, string owner, TimeSpan lease, CancellationToken cancellationToken) =>
         Guard("claim", () => inner.TryBeginAsync(key, userId, revision, owner, lease, cancellationToken), cancellationToken);
@@ -18,7 +18,7 @@ internal sealed class GuardedRequestLedger(IRequestLedger inner) : IRequestLedge
         Guard("release", async () => { await inner.ReleaseAsync(key, owner, extraAttempts, release, waitLease, cancellationToken).ConfigureAwait(false); return true; }, cancellationToken);
 
     public Task<bool> TryAdmitRemovalAsync(IdempotencyKey key, int threshold, TimeSpan window, bool force, CancellationToken cancellationToken) =>
-        Guard("admit removal", () => inner.TryAdmitRemovalAsync(key, threshold, window, force, cancellationToken), cancellationToken);
+        Guard("admit removal", () => ((IRemovalCounter)inner).TryAdmitRemovalAsync(key, threshold, window, force, cancellationToken), cancellationToken);
 
     public Task<int> PurgeAsync(DateTimeOffset endedBefore, CancellationToken cancellationToken) =>
         Guard("purge", () => inner.PurgeAsync(endedBefore, cancellationToken), cancellationToken);

@@ -6,6 +6,7 @@ namespace Provisioning.Storage;
 /// each member's order (corp id, userid ignoring case): every request is numbered when it first arrives, and runs only
 /// once every earlier request of its member has ended, so two commands for one member never run at once, in one process
 /// or across replicas; and, per aspect of the member (state, profile), the highest version and latest send time applied.
+/// The deletion guard's count is kept beside it, in the same database, but is a store of its own (<see cref="IRemovalCounter"/>).
 /// </summary>
 public interface IRequestLedger
 {
@@ -31,14 +32,6 @@ public interface IRequestLedger
     /// <see cref="ReleaseAs.Wait"/> keeps it.
     /// </summary>
     Task ReleaseAsync(IdempotencyKey key, string owner, int extraAttempts, ReleaseAs release, TimeSpan waitLease, CancellationToken cancellationToken);
-
-    /// <summary>
-    /// The deletion guard's count, per enterprise over every replica: admits the removal (a disable or delete) of
-    /// <paramref name="key"/> when fewer than <paramref name="threshold"/> were admitted in the last
-    /// <paramref name="window"/>, or when <paramref name="force"/> (an operator released it); a request admitted once is
-    /// admitted again (its retries). Returns whether it is admitted.
-    /// </summary>
-    Task<bool> TryAdmitRemovalAsync(IdempotencyKey key, int threshold, TimeSpan window, bool force, CancellationToken cancellationToken);
 
     /// <summary>One cheap round trip, for readiness: throws when the store cannot be used.</summary>
     Task PingAsync(CancellationToken cancellationToken);

@@ -1,7 +1,7 @@
 namespace Provisioning.Storage;
 
 /// <summary><see cref="IdempotencyProvider.None"/>: remembers nothing, so every delivery starts afresh and keeps no member order. For benchmarks only.</summary>
-internal sealed class NoRequestLedger : IRequestLedger
+internal sealed class NoRequestLedger : IRequestLedger, IRemovalCounter
 {
     public Task<IdempotencyClaim> TryBeginAsync(IdempotencyKey key, string userId, MemberRevision revision, string owner, TimeSpan lease, CancellationToken cancellationToken) =>
         Task.FromResult(IdempotencyClaim.Started(1));

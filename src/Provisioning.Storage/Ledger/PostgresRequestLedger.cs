@@ -8,7 +8,7 @@ namespace Provisioning.Storage;
 /// taken over only by its owner or once its lease has expired; anything else is read back as it stands.
 /// Creates its table on first use.
 /// </summary>
-internal sealed class PostgresRequestLedger : IRequestLedger, IAsyncDisposable
+internal sealed class PostgresRequestLedger : IRequestLedger, IRemovalCounter, IAsyncDisposable
 {
     const short InProgress = 0;
     const short SetAside = 3;

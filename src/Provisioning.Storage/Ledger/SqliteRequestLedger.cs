@@ -10,7 +10,7 @@ namespace Provisioning.Storage;
 /// connection, and those that queued up meanwhile run together in one transaction (group commit): under load one WAL
 /// commit serves many claims and completes, and no write waits for a timer.
 /// </summary>
-internal sealed partial class SqliteRequestLedger : IRequestLedger, IAsyncDisposable
+internal sealed partial class SqliteRequestLedger : IRequestLedger, IRemovalCounter, IAsyncDisposable
 {
     const int InProgress = 0;
     const int Succeeded = 1;

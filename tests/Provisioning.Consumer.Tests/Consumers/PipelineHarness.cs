@@ -38,7 +38,9 @@ internal static class PipelineHarness
         services.AddSingleton(Options.Create(new IdempotencyOptions { SqlitePath = database, LeaseDuration = TimeSpan.FromSeconds(5) }));
         services.AddSingleton<SqliteRequestLedger>();
         services.AddSingleton(provider => new FlakyStore(provider.GetRequiredService<SqliteRequestLedger>()));
-        services.AddSingleton<IRequestLedger>(provider => new GuardedRequestLedger(provider.GetRequiredService<FlakyStore>()));
+        services.AddSingleton(provider => new GuardedRequestLedger(provider.GetRequiredService<FlakyStore>()));
+        services.AddSingleton<IRequestLedger>(provider => provider.GetRequiredService<GuardedRequestLedger>());
+        services.AddSingleton<IRemovalCounter>(provider => provider.GetRequiredService<GuardedRequestLedger>());
         services.AddSingleton<ProvisioningInstrumentation>();
         // The provisioning log: recorded by the pipeline; its writer runs only where a test starts it (RequestLogRecordingTests).
         services.AddSingleton(Options.Create(new RequestLogOptions()));

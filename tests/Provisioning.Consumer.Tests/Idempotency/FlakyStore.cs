@@ -3,7 +3,7 @@ using Provisioning.Storage;
 namespace Provisioning.Consumer.Tests.Idempotency;
 
 /// <summary>A real store whose next operations of one kind fail with an I/O error, as a database outage would.</summary>
-internal sealed class FlakyStore(IRequestLedger inner) : IRequestLedger
+internal sealed class FlakyStore(IRequestLedger inner) : IRequestLedger, IRemovalCounter
 {
     int _failClaims;
     int _failCompletes;
@@ -34,7 +34,7 @@ internal sealed class FlakyStore(IRequestLedger inner) : IRequestLedger
         inner.ReleaseAsync(key, owner, extraAttempts, release, waitLease, cancellationToken);
 
     public Task<bool> TryAdmitRemovalAsync(IdempotencyKey key, int threshold, TimeSpan window, bool force, CancellationToken cancellationToken) =>
-        inner.TryAdmitRemovalAsync(key, threshold, window, force, cancellationToken);
+        ((IRemovalCounter)inner).TryAdmitRemovalAsync(key, threshold, window, force, cancellationToken);
 
     public Task PingAsync(CancellationToken cancellationToken) => inner.PingAsync(cancellationToken);
 
