@@ -4,7 +4,7 @@ namespace Provisioning.Rules;
 
 /// <summary>
 /// The one list of commands. Adding a command family (departments, tags) means its contracts, a descriptor here with its
-/// rules, and its operation in the consumer: registration, queues, screening, outcomes, the provisioning log and the CLI
+/// rules, and its operation in Provisioning.Operations: registration, queues, screening, outcomes, the provisioning log and the CLI
 /// follow from this list.
 /// </summary>
 public static class CommandCatalogue

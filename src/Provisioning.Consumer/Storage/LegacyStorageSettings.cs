@@ -23,26 +23,44 @@ internal static partial class LegacyStorageSettings
         ("RequestLog:QueueCapacity", "Storage:RequestLog:QueueCapacity"),
     ];
 
-    /// <summary>Reads every old name in use as its new one; returns what to warn about, one line each.</summary>
+    /// <summary>
+    /// Reads every old name in use as its new one, unless the new one is set where configuration weighs more (a later
+    /// source: the environment over appsettings.json, so an old environment variable still beats a shipped default of
+    /// the new name); returns what to warn about, one line each.
+    /// </summary>
     public static IReadOnlyList<string> Apply(IConfigurationManager configuration)
     {
+        var providers = ((IConfigurationRoot)configuration).Providers.ToList();
         var values = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
         var warnings = new List<string>();
         foreach (var (old, renamed) in Renamed)
         {
-            if (configuration[old] is not { } value)
+            var (oldAt, value) = LastSet(providers, old);
+            if (oldAt < 0)
                 continue;
-            if (configuration[renamed] is null && !values.ContainsKey(renamed))
+            var (newAt, _) = LastSet(providers, renamed);
+            if (oldAt > newAt && !values.ContainsKey(renamed))
             {
                 values[renamed] = value;
-                warnings.Add($"{old} (environment variable {Variable(old)}) is now {renamed} ({Variable(renamed)}): read as that for now; rename it");
+                warnings.Add($"{old} (or {Variable(old)}) is now {renamed} ({Variable(renamed)}): read as that for now; rename it");
             }
             else
-                warnings.Add($"{old} (environment variable {Variable(old)}) is ignored: {renamed} is set; remove the old name");
+                warnings.Add($"{old} (or {Variable(old)}) is ignored: {renamed} is set where it weighs more; remove the old name");
         }
         if (values.Count > 0)
             configuration.AddInMemoryCollection(values);
         return warnings;
+    }
+
+    /// <summary>The last source (the one that wins) setting <paramref name="key"/>, and its value; -1 when none does.</summary>
+    static (int At, string? Value) LastSet(List<IConfigurationProvider> providers, string key)
+    {
+        for (var at = providers.Count - 1; at >= 0; at--)
+        {
+            if (providers[at].TryGet(key, out var value))
+                return (at, value);
+        }
+        return (-1, null);
     }
 
     static string Variable(string key) => key.Replace(":", "__", StringComparison.Ordinal);

@@ -44,28 +44,38 @@ public sealed class StoragePurgeServiceTests
     }
 
     [Fact]
-    public void LegacySettings_OldNames_ReadAsTheNewOnesWithAWarningEach_NewNameWins()
+    public void LegacySettings_OldNameInALaterSource_BeatsTheNewNamesShippedDefault_WithAWarningEach()
     {
+        // As shipped: appsettings.json sets the new names' defaults; an operator's environment still uses the old ones.
         var configuration = new ConfigurationManager();
         configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
+            ["Storage:Provider"] = "Sqlite",
+            ["Storage:SqlitePath"] = "data/idempotency.db",
+            ["Storage:LeaseDuration"] = "00:02:00",
+        });
+        configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Idempotency:Provider"] = "Postgres",
             ["Idempotency:SqlitePath"] = "/data/old.db",
-            ["Idempotency:LeaseDuration"] = "00:00:30",
-            ["Storage:LeaseDuration"] = "00:01:00",
             ["RequestLog:Enabled"] = "false",
         });
+        // The operator's newest source names the new one too: that wins over the old name beside it.
+        configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Storage:LeaseDuration"] = "00:01:00", ["Idempotency:LeaseDuration"] = "00:00:30" });
 
         var warnings = LegacyStorageSettings.Apply(configuration);
         var ledger = configuration.GetSection(IdempotencyOptions.SectionName).Get<IdempotencyOptions>()!;
         var log = configuration.GetSection(Provisioning.Storage.RequestLog.RequestLogOptions.SectionName).Get<Provisioning.Storage.RequestLog.RequestLogOptions>()!;
 
+        Assert.Equal(IdempotencyProvider.Postgres, ledger.Provider);
         Assert.Equal("/data/old.db", ledger.SqlitePath);
         Assert.Equal(TimeSpan.FromMinutes(1), ledger.LeaseDuration);
         Assert.False(log.Enabled);
-        Assert.Equal(3, warnings.Count);
-        Assert.Contains(warnings, w => w.StartsWith("Idempotency:SqlitePath (environment variable Idempotency__SqlitePath) is now Storage:SqlitePath", StringComparison.Ordinal));
-        Assert.Contains(warnings, w => w.StartsWith("Idempotency:LeaseDuration (environment variable Idempotency__LeaseDuration) is ignored: Storage:LeaseDuration is set", StringComparison.Ordinal));
-        Assert.Contains(warnings, w => w.StartsWith("RequestLog:Enabled (environment variable RequestLog__Enabled) is now Storage:RequestLog:Enabled", StringComparison.Ordinal));
+        Assert.Equal(4, warnings.Count);
+        Assert.Contains(warnings, w => w.StartsWith("Idempotency:Provider (or Idempotency__Provider) is now Storage:Provider", StringComparison.Ordinal));
+        Assert.Contains(warnings, w => w.StartsWith("Idempotency:SqlitePath (or Idempotency__SqlitePath) is now Storage:SqlitePath", StringComparison.Ordinal));
+        Assert.Contains(warnings, w => w.StartsWith("Idempotency:LeaseDuration (or Idempotency__LeaseDuration) is ignored: Storage:LeaseDuration is set", StringComparison.Ordinal));
+        Assert.Contains(warnings, w => w.StartsWith("RequestLog:Enabled (or RequestLog__Enabled) is now Storage:RequestLog:Enabled", StringComparison.Ordinal));
     }
 
     static async Task Until(Func<bool> condition)
