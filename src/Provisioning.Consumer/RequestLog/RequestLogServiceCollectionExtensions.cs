@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Provisioning.Operations;
 using Provisioning.Storage;
 using Provisioning.Storage.RequestLog;
 using Provisioning.Consumer.Storage;
@@ -23,6 +24,7 @@ internal static class RequestLogServiceCollectionExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<ProvisioningInstrumentation>();
         services.AddSingleton<RequestLogBuffer>();
         services.AddSingleton(provider =>
         {
@@ -32,7 +34,8 @@ internal static class RequestLogServiceCollectionExtensions
                 : RequestLogStore.Sqlite(options.SqlitePath!);
         });
         services.AddSingleton<RequestLogRecorder>();
-        services.AddHostedService<RequestLogWriter>();
+        services.AddSingleton<RequestLogWriter>();
+        services.AddHostedService(provider => provider.GetRequiredService<RequestLogWriter>());
         services.AddSingleton(provider => new StorePurge("provisioning log", async (now, token) =>
             provider.GetRequiredService<IOptions<RequestLogOptions>>().Value is { Enabled: true } options
                 ? await provider.GetRequiredService<RequestLogStore>().PurgeAsync(now - options.Retention, token).ConfigureAwait(false)

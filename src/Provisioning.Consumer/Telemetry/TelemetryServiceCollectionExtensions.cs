@@ -1,6 +1,7 @@
 using System.Reflection;
 using MassTransit.Logging;
 using MassTransit.Monitoring;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
@@ -22,7 +23,7 @@ internal static class TelemetryServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddTelemetry(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddSingleton<ProvisioningInstrumentation>();
+        services.TryAddSingleton<ProvisioningInstrumentation>();
         var otlp = !string.IsNullOrWhiteSpace(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
         var prometheus = PrometheusEnabled(configuration);
         if (!otlp && !prometheus)

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Provisioning.Rules;
 
 namespace Provisioning.Operations;
@@ -18,6 +19,7 @@ internal static class OperationsServiceCollectionExtensions
         services.AddScoped<ExistingMemberReconciler>();
         services.AddScoped<MobileCheck>();
         services.AddSingleton<DeletionGuard>();
+        services.TryAddSingleton<ProvisioningInstrumentation>();
         var operations = (from type in typeof(IMemberOperation<>).Assembly.GetTypes()
                           where type is { IsClass: true, IsAbstract: false }
                           from contract in type.GetInterfaces()

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Provisioning.Operations;
 
 namespace Provisioning.WeCom;
 
@@ -22,6 +23,7 @@ internal static class WeComServiceCollectionExtensions
             .ValidateOnStart();
 
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<ProvisioningInstrumentation>();
         services.AddSingleton<WeComThrottle>();
         services.AddSingleton<WeComAvailability>();
         services.AddHealthChecks().AddCheck<WeComHealthCheck>("wecom", tags: ["ready"]);
