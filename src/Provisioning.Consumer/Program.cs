@@ -1,9 +1,11 @@
 using Provisioning.Consumer;
 using Provisioning.Consumer.Operator;
+using Provisioning.Consumer.Storage;
 
+WebApplicationBuilder? builder = null;
 try
 {
-    var builder = WebApplication.CreateSlimBuilder(args);
+    builder = WebApplication.CreateSlimBuilder(args);
     builder.AddProvisioningConsumer();
     builder.AddOperatorConsole();
     var app = builder.Build();
@@ -17,6 +19,6 @@ try
 catch (Exception ex) when (ex is not OperationCanceledException)
 {
     // A wrong setting is the usual cause: one line that names it, and exit code 1 (not an unhandled exception).
-    await Console.Error.WriteLineAsync($"provisioning-consumer: start-up failed: {StartupFailure.Describe(ex)}").ConfigureAwait(false);
+    await Console.Error.WriteLineAsync($"provisioning-consumer: start-up failed: {StartupFailure.Describe(ex)}{LegacyStorageSettings.NoteFor(builder)}").ConfigureAwait(false);
     return 1;
 }

@@ -22,6 +22,8 @@ internal static class ProvisioningConsumerHost
             // Program reports a failed start in one line of its own; the host's multi-line report would repeat it.
             .AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
         var renamed = LegacyStorageSettings.Apply(builder.Configuration);
+        // Kept for Program too: a start that fails on a renamed setting says which name the operator actually set.
+        builder.Properties[typeof(LegacyStorageSettings)] = renamed;
         builder.Services.AddHostedService(provider => ActivatorUtilities.CreateInstance<LegacyStorageSettings.Warnings>(provider, renamed));
         builder.Services.AddWeCom();
         builder.Services.AddIdempotency();

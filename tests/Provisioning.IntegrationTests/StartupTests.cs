@@ -25,8 +25,8 @@ public sealed class StartupTests
     [InlineData("WeCom__BaseUrl", "notaurl", "WeCom:BaseUrl")]
     [InlineData("Retry__Delays__0", "5 seconds", "Retry:Delays:0")]
     [InlineData("Storage__Provider", "Foo", "Sqlite, Postgres, None")]
-    // An old name, set in the environment, is read over the new name's default in appsettings.json.
-    [InlineData("Idempotency__Provider", "Foo", "Sqlite, Postgres, None")]
+    // An old name, set in the environment, is read over the new name's default in appsettings.json; the line names both.
+    [InlineData("Idempotency__Provider", "Foo", "Sqlite, Postgres, None. Settings renamed: Idempotency:Provider (or Idempotency__Provider) is now Storage:Provider")]
     [InlineData("WeCom__CorpSecret", "", "WeCom:CorpSecret is required")]
     public async Task Start_InvalidSetting_PrintsOneLineAndExitsWithOne(string key, string value, string expected)
     {

@@ -63,6 +63,15 @@ internal static partial class LegacyStorageSettings
         return (-1, null);
     }
 
+    /// <summary>
+    /// The warnings of <see cref="Apply"/> as one sentence for a failed start (the hosted service that logs them never
+    /// runs then), so the operator reads the name they set beside the new name the error gives; empty when none.
+    /// </summary>
+    public static string NoteFor(IHostApplicationBuilder? builder) =>
+        builder?.Properties.TryGetValue(typeof(LegacyStorageSettings), out var value) == true && value is IReadOnlyList<string> { Count: > 0 } warnings
+            ? " Settings renamed: " + string.Join("; ", warnings) + "."
+            : "";
+
     static string Variable(string key) => key.Replace(":", "__", StringComparison.Ordinal);
 
     /// <summary>Logs the warnings once the host's logging is up.</summary>

@@ -29,12 +29,6 @@ public sealed partial class RetryOptions : IValidatableObject
         ? Delays.Select(d => TryParseDuration(d, out var delay) ? delay : throw new InvalidOperationException($"Retry:Delays has an invalid entry '{d}'.")).ToList()
         : DefaultTiers;
 
-    /// <summary>The parking queue of one delay, e.g. <c>create-member_retry_30s</c>.</summary>
-    public static string ParkingQueue(string inputQueue, TimeSpan delay) => Contracts.CommandQueueNames.Parking(inputQueue, delay);
-
-    /// <summary>The member-wait queue of one delay, e.g. <c>update-member_wait_5s</c>.</summary>
-    public static string WaitQueue(string inputQueue, TimeSpan delay) => Contracts.CommandQueueNames.Wait(inputQueue, delay);
-
     [GeneratedRegex(@"^\s*(?<n>[0-9]+)\s*(?<unit>ms|s|m|h|d)\s*\z", RegexOptions.IgnoreCase)]
     private static partial Regex ShortDuration();
 

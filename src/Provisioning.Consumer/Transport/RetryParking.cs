@@ -80,7 +80,7 @@ internal sealed partial class RetryParking(
 
     /// <summary>Parks the delivery in its input queue's parking queue of tier <paramref name="tier"/> (0-based).</summary>
     public Task ParkAsync(ReceiveContext context, int tier, CancellationToken cancellationToken) =>
-        MoveAsync(context, RetryOptions.ParkingQueue(InputOf(context), Tiers[tier]), tier + 1, cancellationToken);
+        MoveAsync(context, CommandQueueNames.Parking(InputOf(context), Tiers[tier]), tier + 1, cancellationToken);
 
     string InputOf(ReceiveContext context) =>
         queues.InputOfQueue(CommandQueues.QueueOf(context.InputAddress)) ?? throw new InvalidOperationException($"No command input queue for {context.InputAddress}.");
@@ -95,17 +95,14 @@ internal sealed partial class RetryParking(
     /// when it arrived, which stands for its send time (how long a member not found yet is waited for).
     /// </remarks>
     public Task DeferAsync(ReceiveContext context, CancellationToken cancellationToken) =>
-        MoveAsync(context, RetryOptions.WaitQueue(InputOf(context), lifecycle.Value.MemberWaitDelay), tier: null, cancellationToken, stampArrival: true);
+        MoveAsync(context, CommandQueueNames.Wait(InputOf(context), lifecycle.Value.MemberWaitDelay), tier: null, cancellationToken, stampArrival: true);
 
     /// <summary>
     /// Puts a disable or delete the deletion guard holds in its input queue's held queue (<c>{input}_held</c>): durable,
     /// never consumed, emptied only by an operator (<c>provisioning-cli held release|reject</c>).
     /// </summary>
     public Task HoldForGuardAsync(ReceiveContext context, CancellationToken cancellationToken) =>
-        MoveAsync(context, HeldQueue(InputOf(context)), tier: null, cancellationToken);
-
-    /// <summary>The held queue of an input queue.</summary>
-    public static string HeldQueue(string inputQueue) => CommandQueueNames.Held(inputQueue);
+        MoveAsync(context, CommandQueueNames.Held(InputOf(context)), tier: null, cancellationToken);
 
     /// <summary>How many commands each held queue holds now (for readiness).</summary>
     public async Task<IReadOnlyList<(string Queue, uint Count)>> CountHeldAsync(CancellationToken cancellationToken)
@@ -117,7 +114,7 @@ internal sealed partial class RetryParking(
             var channel = await ChannelAsync(cancellationToken).ConfigureAwait(false);
             foreach (var input in queues.Inputs)
             {
-                var held = HeldQueue(input);
+                var held = CommandQueueNames.Held(input);
                 counts.Add((held, (await channel.QueueDeclarePassiveAsync(held, cancellationToken).ConfigureAwait(false)).MessageCount));
             }
         }
@@ -174,14 +171,14 @@ internal sealed partial class RetryParking(
             foreach (var delay in Tiers)
             {
                 // Expired messages go through the default exchange straight back to their input queue.
-                await _channel.QueueDeclareAsync(RetryOptions.ParkingQueue(input, delay), durable: true, exclusive: false, autoDelete: false,
+                await _channel.QueueDeclareAsync(CommandQueueNames.Parking(input, delay), durable: true, exclusive: false, autoDelete: false,
                     ParkingArguments(delay, input, options.QueueType), cancellationToken: cancellationToken).ConfigureAwait(false);
             }
-            await _channel.QueueDeclareAsync(HeldQueue(input), durable: true, exclusive: false, autoDelete: false,
+            await _channel.QueueDeclareAsync(CommandQueueNames.Held(input), durable: true, exclusive: false, autoDelete: false,
                 options.QueueType == QueueType.Quorum ? new Dictionary<string, object?> { ["x-queue-type"] = "quorum" } : null,
                 cancellationToken: cancellationToken).ConfigureAwait(false);
             var wait = lifecycle.Value.MemberWaitDelay;
-            await _channel.QueueDeclareAsync(RetryOptions.WaitQueue(input, wait), durable: true, exclusive: false, autoDelete: false,
+            await _channel.QueueDeclareAsync(CommandQueueNames.Wait(input, wait), durable: true, exclusive: false, autoDelete: false,
                 ParkingArguments(wait, input, options.QueueType), cancellationToken: cancellationToken).ConfigureAwait(false);
         }
         return _channel;

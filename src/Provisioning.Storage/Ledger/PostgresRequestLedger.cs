@@ -174,18 +174,18 @@ internal sealed class PostgresRequestLedger : IRequestLedger, IRemovalCounter, I
         if (reader.IsDBNull(0))
         {
             // Not claimed: it ended, or another delivery holds it (or it was purged in between: the caller's retry claims it afresh).
-            return reader.IsDBNull(2) ? IdempotencyClaim.Elsewhere(now)
-                : reader.GetInt16(2) is InProgress or Waiting ? IdempotencyClaim.Elsewhere(reader.GetFieldValue<DateTimeOffset>(3))
-                : IdempotencyClaim.Completed(new StoredOutcome(reader.GetString(4), reader.GetString(5)));
+            return reader.IsDBNull(1) ? IdempotencyClaim.Elsewhere(now)
+                : reader.GetInt16(1) is InProgress or Waiting ? IdempotencyClaim.Elsewhere(reader.GetFieldValue<DateTimeOffset>(2))
+                : IdempotencyClaim.Completed(new StoredOutcome(reader.GetString(3), reader.GetString(4)));
         }
-        if (!reader.IsDBNull(6))
-            return IdempotencyClaim.Waiting(reader.GetGuid(6), reader.GetBoolean(7));
+        if (!reader.IsDBNull(5))
+            return IdempotencyClaim.Waiting(reader.GetGuid(5), reader.GetBoolean(6));
         var attempts = reader.GetInt32(0);
         if (revision.Version is null && revision.SentAt is null)
             return IdempotencyClaim.Started(attempts);
         return IdempotencyClaim.Started(attempts, new AppliedRevision(
-            reader.IsDBNull(8) ? null : reader.GetInt64(8), reader.IsDBNull(9) ? null : reader.GetInt64(9),
-            reader.IsDBNull(10) ? null : reader.GetFieldValue<DateTimeOffset>(10), reader.IsDBNull(11) ? null : reader.GetFieldValue<DateTimeOffset>(11)));
+            reader.IsDBNull(7) ? null : reader.GetInt64(7), reader.IsDBNull(8) ? null : reader.GetInt64(8),
+            reader.IsDBNull(9) ? null : reader.GetFieldValue<DateTimeOffset>(9), reader.IsDBNull(10) ? null : reader.GetFieldValue<DateTimeOffset>(10)));
     }
 
     // A new request is inserted, an unfinished one whose lease is ours or has run out (or a parked one) is taken over, an
@@ -215,7 +215,7 @@ internal sealed class PostgresRequestLedger : IRequestLedger, IRemovalCounter, I
                     member = COALESCE(t.member, excluded.member), member_seq = COALESCE(t.member_seq, excluded.member_seq)
                 WHERE t.state = 3 OR (t.state IN (0, 4) AND (t.owner = excluded.owner OR t.owner IS NULL OR t.lease_expires_at <= excluded.updated_at))
             RETURNING t.attempts)
-        SELECT c.attempts, NULL::int, e.state, e.lease_expires_at, e.outcome_type, e.outcome, k.request_id, k.running,
+        SELECT c.attempts, e.state, e.lease_expires_at, e.outcome_type, e.outcome, k.request_id, k.running,
             r.state_version, r.profile_version, r.state_sent_at, r.profile_sent_at
         FROM (SELECT 1) one
             LEFT JOIN claim c ON true LEFT JOIN existing e ON true LEFT JOIN blocker k ON true

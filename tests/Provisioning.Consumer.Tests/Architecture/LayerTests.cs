@@ -10,7 +10,7 @@ namespace Provisioning.Consumer.Tests.Architecture;
 /// </summary>
 public sealed class LayerTests
 {
-    static readonly System.Reflection.Assembly ConsumerAssembly = typeof(Pipeline.CommandSteps).Assembly;
+    static readonly System.Reflection.Assembly ConsumerAssembly = typeof(global::Provisioning.Consumer.Pipeline.CommandSteps).Assembly;
     static readonly System.Reflection.Assembly OperationsAssembly = typeof(global::Provisioning.Operations.Outcome).Assembly;
     static readonly System.Reflection.Assembly StorageAssembly = typeof(global::Provisioning.Storage.IRequestLedger).Assembly;
 

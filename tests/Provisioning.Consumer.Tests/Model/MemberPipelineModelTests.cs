@@ -3,7 +3,7 @@ using MassTransit;
 using MassTransit.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Provisioning.Operations;
-using Provisioning.Consumer.Tests.Consumers;
+using Provisioning.Consumer.Tests.Pipeline;
 using Provisioning.Contracts;
 using Xunit.Abstractions;
 using Provisioning.Consumer.Pipeline;

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Provisioning.Consumer.Tests.Consumers;
+using Provisioning.Consumer.Tests.Pipeline;
 using Provisioning.WeCom;
 using Provisioning.WeCom.Models;
 using Provisioning.Rules;

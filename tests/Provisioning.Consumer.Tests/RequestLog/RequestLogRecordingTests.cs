@@ -5,7 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Provisioning.Operations;
 using Provisioning.Consumer.RequestLog;
 using Provisioning.Storage.RequestLog;
-using Provisioning.Consumer.Tests.Consumers;
+using Provisioning.Consumer.Tests.Pipeline;
 using Provisioning.WeCom;
 using Provisioning.Contracts;
 using Provisioning.Consumer.Pipeline;

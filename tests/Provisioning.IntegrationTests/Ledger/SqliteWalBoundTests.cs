@@ -2,7 +2,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Provisioning.Storage;
 
-namespace Provisioning.IntegrationTests.Idempotency;
+namespace Provisioning.IntegrationTests.Ledger;
 
 /// <summary>The SQLite store's write-ahead log under steady writes, against a real file.</summary>
 public sealed class SqliteWalBoundTests : IAsyncLifetime

@@ -2,7 +2,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 using Provisioning.Storage;
 
-namespace Provisioning.IntegrationTests.Idempotency;
+namespace Provisioning.IntegrationTests.Ledger;
 
 /// <summary>The store contract against a real SQLite file.</summary>
 public sealed class SqliteIdempotencyStoreTests : IdempotencyStoreContract

@@ -1,7 +1,7 @@
 using Provisioning.IntegrationTests.Infrastructure;
 using Provisioning.WeComSimulator;
 
-namespace Provisioning.IntegrationTests.Idempotency;
+namespace Provisioning.IntegrationTests.Ledger;
 
 /// <summary>Consumers as real processes: competing replicas on one queue, and a replica killed in the middle of a create.</summary>
 public sealed class ConsumerProcessTests

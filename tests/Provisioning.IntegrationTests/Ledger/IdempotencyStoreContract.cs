@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Time.Testing;
 using Provisioning.Storage;
 
-namespace Provisioning.IntegrationTests.Idempotency;
+namespace Provisioning.IntegrationTests.Ledger;
 
 /// <summary>One contract for every idempotency store, run against each real database.</summary>
 public abstract partial class IdempotencyStoreContract : IAsyncLifetime

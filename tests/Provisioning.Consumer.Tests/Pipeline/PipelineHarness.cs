@@ -6,13 +6,13 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Provisioning.Consumer.RequestLog;
 using Provisioning.Consumer.Storage;
-using Provisioning.Consumer.Tests.Idempotency;
+using Provisioning.Consumer.Tests.Storage;
 using Provisioning.Consumer.Transport;
 using Provisioning.Operations;
 using Provisioning.Storage;
 using Provisioning.WeCom;
 
-namespace Provisioning.Consumer.Tests.Consumers;
+namespace Provisioning.Consumer.Tests.Pipeline;
 
 /// <summary>
 /// The production wiring of the pipeline (<c>AddWeCom</c>, <c>AddIdempotency</c>, <c>AddRequestLog</c>,

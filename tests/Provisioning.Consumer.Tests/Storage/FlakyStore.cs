@@ -1,6 +1,6 @@
 using Provisioning.Storage;
 
-namespace Provisioning.Consumer.Tests.Idempotency;
+namespace Provisioning.Consumer.Tests.Storage;
 
 /// <summary>A real store whose next operations of one kind fail with an I/O error, as a database outage would.</summary>
 internal sealed class FlakyStore(IRequestLedger inner) : IRequestLedger, IRemovalCounter

@@ -6,13 +6,13 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Provisioning.Storage;
 using Provisioning.Operations;
-using Provisioning.Consumer.Tests.Idempotency;
+using Provisioning.Consumer.Tests.Storage;
 using Provisioning.WeCom;
 using Provisioning.Contracts;
 using Provisioning.Consumer.Pipeline;
 using Provisioning.Consumer.Transport;
 
-namespace Provisioning.Consumer.Tests.Consumers;
+namespace Provisioning.Consumer.Tests.Pipeline;
 
 /// <summary>The consumer in MassTransit's in-memory harness, with a fake WeCom client.</summary>
 public sealed class CreateMemberConsumerTests : IAsyncLifetime

@@ -3,7 +3,7 @@ using Provisioning.Contracts;
 using Provisioning.IntegrationTests.Infrastructure;
 using Provisioning.WeComSimulator;
 
-namespace Provisioning.IntegrationTests.Idempotency;
+namespace Provisioning.IntegrationTests.Ledger;
 
 /// <summary>A consumer whose WeCom calls time out after 1 s, so that a slow success looks like a failure to it.</summary>
 public sealed class ImpatientSystem : ProvisioningSystem

@@ -1,7 +1,7 @@
 using Npgsql;
 using Provisioning.Storage;
 
-namespace Provisioning.Consumer.Tests.Idempotency;
+namespace Provisioning.Consumer.Tests.Storage;
 
 /// <summary>The PostgreSQL store's connection defaults: a small pool and prepared statements, unless the connection string says otherwise.</summary>
 public sealed class PostgresConnectionDefaultsTests

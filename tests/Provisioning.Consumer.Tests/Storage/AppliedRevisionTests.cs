@@ -1,6 +1,6 @@
 using Provisioning.Storage;
 
-namespace Provisioning.Consumer.Tests.Idempotency;
+namespace Provisioning.Consumer.Tests.Storage;
 
 /// <summary>The version rule: which aspects of a command are older than what was applied to its member.</summary>
 public sealed class AppliedRevisionTests

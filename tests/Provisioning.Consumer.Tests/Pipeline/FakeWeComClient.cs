@@ -4,7 +4,7 @@ using Provisioning.Rules;
 using Provisioning.WeCom;
 using Provisioning.WeCom.Models;
 
-namespace Provisioning.Consumer.Tests.Consumers;
+namespace Provisioning.Consumer.Tests.Pipeline;
 
 /// <summary>An <see cref="IWeComClient"/> that answers from a script and records what it was asked.</summary>
 internal sealed class FakeWeComClient : IWeComClient

@@ -7,7 +7,7 @@ using Provisioning.Contracts;
 using Provisioning.Consumer.Pipeline;
 using Provisioning.Consumer.Transport;
 
-namespace Provisioning.Consumer.Tests.Consumers;
+namespace Provisioning.Consumer.Tests.Pipeline;
 
 /// <summary>Each lifecycle operation through the one pipeline: its WeCom call and how the answer maps to its outcome.</summary>
 public sealed class LifecycleConsumerTests : IAsyncLifetime

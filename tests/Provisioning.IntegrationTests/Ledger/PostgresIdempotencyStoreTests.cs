@@ -3,7 +3,7 @@ using Npgsql;
 using Provisioning.Storage;
 using Provisioning.IntegrationTests.Infrastructure;
 
-namespace Provisioning.IntegrationTests.Idempotency;
+namespace Provisioning.IntegrationTests.Ledger;
 
 /// <summary>The store contract against a real PostgreSQL database.</summary>
 public sealed class PostgresIdempotencyStoreTests : IdempotencyStoreContract

@@ -1,6 +1,6 @@
 using Provisioning.Storage;
 
-namespace Provisioning.IntegrationTests.Idempotency;
+namespace Provisioning.IntegrationTests.Ledger;
 
 public abstract partial class IdempotencyStoreContract
 {
