@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Schema;
 using Provisioning.Contracts;
+using Provisioning.Rules;
 
 namespace Provisioning.Cli.Tests;
 
@@ -11,13 +12,8 @@ namespace Provisioning.Cli.Tests;
 /// </summary>
 public sealed class ContractSchemaTests
 {
-    public static TheoryData<Type> Contracts => new()
-    {
-        typeof(CreateMember), typeof(UpdateMember), typeof(DisableMember), typeof(EnableMember), typeof(DeleteMember), typeof(SyncMember),
-        typeof(MemberCreated), typeof(MemberUpdated), typeof(MemberDisabled), typeof(MemberEnabled), typeof(MemberDeleted), typeof(MemberSynced),
-        typeof(MemberCreationFailed), typeof(MemberUpdateFailed), typeof(MemberDisableFailed), typeof(MemberEnableFailed), typeof(MemberDeletionFailed),
-        typeof(MemberSyncFailed),
-    };
+    /// <summary>Every command of the catalogue and its two outcomes: a command added without its schemas fails here.</summary>
+    public static TheoryData<Type> Contracts => [.. CommandCatalogue.All.SelectMany(command => new[] { command.Command, command.Succeeded, command.Failed })];
 
     static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.Extensions.Options;
+using Provisioning.Rules;
 using Provisioning.Storage.RequestLog;
 using Provisioning.WeCom;
 using static Provisioning.Consumer.Operator.Html;
@@ -120,7 +121,7 @@ internal static class ConsolePages
             <label>Status <select name="status">{Options("status", RequestStatuses.All)}</select></label>
             <label>Reason <select name="reason">{Options("reason", Reasons)}</select></label>
             <label>Errcode <input name="errCode" size="7" value="{Value("errCode")}"></label>
-            <label>Operation <select name="operation">{Options("operation", ["create", "update", "disable", "enable", "delete", "sync"])}</select></label>
+            <label>Operation <select name="operation">{Options("operation", [.. CommandCatalogue.All.Select(command => command.Name)])}</select></label>
             <label>Received from (UTC) <input name="from" placeholder="2026-11-30T08:00Z" value="{Value("from")}"></label>
             <label>to <input name="to" value="{Value("to")}"></label>
             <button>Filter</button> <a href="/console">clear</a>
