@@ -74,6 +74,30 @@ internal sealed class ApiKeyAuthenticationHandler(
     public static ClaimsPrincipal Principal(string name, string role, string authenticationType) =>
         new(new ClaimsIdentity([new Claim(ClaimTypes.Name, name), new Claim(ClaimTypes.Role, role)], authenticationType, ClaimTypes.Name, ClaimTypes.Role));
 
+    /// <summary>The claim of a console session that names the key it was opened with (<see cref="KeyId"/>).</summary>
+    public const string KeyClaim = "provisioning:key";
+
+    /// <summary>
+    /// A console session's principal: the key's holder and role, and which key (its <see cref="KeyId"/>), so that a key
+    /// removed, given a new value (rotated) or another role ends the sessions opened with it (issue 20).
+    /// </summary>
+    public static ClaimsPrincipal SessionPrincipal(ApiKeyOptions key, string authenticationType)
+    {
+        var principal = Principal(key.Name, key.Role, authenticationType);
+        ((ClaimsIdentity)principal.Identity!).AddClaims([new Claim(KeyClaim, KeyId(key)), new Claim(SessionClaim, Guid.NewGuid().ToString("N"))]);
+        return principal;
+    }
+
+    /// <summary>The claim of a console session with its own id, recorded as ended when it signs out.</summary>
+    public const string SessionClaim = "provisioning:session";
+
+    /// <summary>
+    /// Names one key (holder, role and value) without revealing it: the first 16 bytes of a SHA-256 over the three. It is
+    /// kept only inside the session cookie, which is encrypted, so the key cannot be read back from it.
+    /// </summary>
+    public static string KeyId(ApiKeyOptions key) =>
+        Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes($"{key.Name}\0{key.Role}\0{key.Key}")).AsSpan(0, 16));
+
     /// <summary>
     /// From this machine, not through a proxy (which would make every outside request look local), and addressed as
     /// localhost (a page on another site whose name resolves to 127.0.0.1 must not borrow the local operator).

@@ -32,10 +32,13 @@ internal static class ConsolePages
                 <p>From this machine the console needs no key (unless <code>Operator:AllowLocalWithoutKey</code> is false).</p>
                 """, Tokens(antiforgery, context))).AllowAnonymous();
         app.MapPost("/console/login", SignInAsync).AllowAnonymous();
-        app.MapPost("/console/logout", async (HttpContext context, IAntiforgery antiforgery) =>
+        app.MapPost("/console/logout", async (HttpContext context, IAntiforgery antiforgery, RequestLogStore store, TimeProvider time) =>
         {
             if (!await antiforgery.IsRequestValidAsync(context).ConfigureAwait(false))
                 return FormRefused();
+            // Ended on the server first: a copy of the cookie (another browser, a proxy's log) must not outlive the sign-out.
+            if (context.User.FindFirst(ApiKeyAuthenticationHandler.SessionClaim)?.Value is { } session)
+                await store.EndSessionAsync(session, time.GetUtcNow(), context.RequestAborted).ConfigureAwait(false);
             await context.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme).ConfigureAwait(false);
             return Results.Redirect("/console/login");
         }).AllowAnonymous();
@@ -78,15 +81,20 @@ internal static class ConsolePages
             await actions.SignInAsync("?", "", succeeded: false, context).ConfigureAwait(false);
             return Results.Redirect("/console/login?error=1&returnUrl=" + Url(returnUrl));
         }
-        var principal = ApiKeyAuthenticationHandler.Principal(key.Name, key.Role, CookieAuthenticationDefaults.AuthenticationScheme);
+        var principal = ApiKeyAuthenticationHandler.SessionPrincipal(key, CookieAuthenticationDefaults.AuthenticationScheme);
         await context.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, principal).ConfigureAwait(false);
         await actions.SignInAsync(key.Name, key.Role, succeeded: true, context).ConfigureAwait(false);
         return Results.Redirect(returnUrl);
     }
 
-    /// <summary>Only a path of this site: a sign-in link must not send the operator elsewhere.</summary>
+    /// <summary>
+    /// Only a path of this site, by ASP.NET Core's rules for a local URL (<c>IUrlHelper.IsLocalUrl</c>): it starts with one
+    /// <c>/</c> not followed by <c>/</c> or <c>\</c>, and holds no control character anywhere (browsers drop a tab or a line
+    /// break, so <c>/&lt;TAB&gt;/evil.example</c> would become <c>//evil.example</c>; a CR or LF would break the header).
+    /// Anything else goes to the console's home.
+    /// </summary>
     static string LocalUrl(string? url) =>
-        url is { Length: > 1 } && url[0] == '/' && url[1] is not ('/' or '\\') ? url : "/console";
+        url is { Length: > 0 } && url[0] == '/' && (url.Length == 1 || url[1] is not ('/' or '\\')) && !url.Any(char.IsControl) ? url : "/console";
 
     static async Task<IResult> RequestsAsync(HttpContext context, RequestLogStore log, CorpDirectory corps, IAntiforgery antiforgery, TimeProvider time,
         CancellationToken cancellationToken)

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Options;
+using Provisioning.Storage.RequestLog;
 
 namespace Provisioning.Consumer.Operator;
 
@@ -62,14 +63,19 @@ internal static class OperatorServiceCollectionExtensions
                     context.Response.StatusCode = StatusCodes.Status403Forbidden;
                     return Task.CompletedTask;
                 };
-                // A key removed from the configuration ends its sessions at once.
-                cookie.Events.OnValidatePrincipal = context =>
+                // A session lasts only as long as the very key it was opened with: removed, rotated (same holder, new value)
+                // or given another role, it ends the sessions at their next request. Sessions from before the key was
+                // recorded in them (no claim) end too: their holders sign in once more. A signed-out session is refused
+                // by every replica, even from a copy of its cookie (the store they share records its end).
+                cookie.Events.OnValidatePrincipal = async context =>
                 {
-                    var options = context.HttpContext.RequestServices.GetRequiredService<IOptions<OperatorOptions>>().Value;
-                    var name = context.Principal?.Identity?.Name;
-                    if (!options.ApiKeys.Any(key => key.Name == name && context.Principal!.IsInRole(key.Role)))
+                    var services = context.HttpContext.RequestServices;
+                    var options = services.GetRequiredService<IOptions<OperatorOptions>>().Value;
+                    var keyId = context.Principal?.FindFirst(ApiKeyAuthenticationHandler.KeyClaim)?.Value;
+                    var session = context.Principal?.FindFirst(ApiKeyAuthenticationHandler.SessionClaim)?.Value;
+                    if (keyId is null || session is null || !options.ApiKeys.Any(key => ApiKeyAuthenticationHandler.KeyId(key) == keyId)
+                        || await services.GetRequiredService<RequestLogStore>().IsSessionEndedAsync(session, context.HttpContext.RequestAborted).ConfigureAwait(false))
                         context.RejectPrincipal();
-                    return Task.CompletedTask;
                 };
             });
         if (jwt is not null)

@@ -2,7 +2,7 @@ namespace Provisioning.Storage.RequestLog;
 
 internal sealed partial class RequestLogStore
 {
-    /// <summary>Deletes requests (with their steps) unchanged since <paramref name="before"/>, and older audit lines.</summary>
+    /// <summary>Deletes requests (with their steps) unchanged since <paramref name="before"/>, older audit lines and ended console sessions.</summary>
     public async Task<int> PurgeAsync(DateTimeOffset before, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
@@ -17,6 +17,10 @@ internal sealed partial class RequestLogStore
         await using var audit = Command(connection, transaction, "DELETE FROM request_log_audit WHERE at < @before");
         Add(audit, "before", before.ToUnixTimeMilliseconds());
         await audit.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        // A session lives 8 hours at most: its end needs keeping no longer than the log's retention.
+        await using var sessions = Command(connection, transaction, "DELETE FROM console_sessions_ended WHERE ended_at < @before");
+        Add(sessions, "before", before.ToUnixTimeMilliseconds());
+        await sessions.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return deleted;
     }

@@ -63,6 +63,9 @@ internal sealed partial class RequestLogStore
                     result TEXT NOT NULL,
                     remote TEXT NULL);
                 CREATE INDEX IF NOT EXISTS request_log_audit_at ON request_log_audit (at);
+                CREATE TABLE IF NOT EXISTS console_sessions_ended (
+                    session_id TEXT PRIMARY KEY,
+                    ended_at BIGINT NOT NULL);
                 """, cancellationToken).ConfigureAwait(false);
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             _schemaReady = true;

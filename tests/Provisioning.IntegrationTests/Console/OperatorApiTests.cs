@@ -79,6 +79,35 @@ public sealed class OperatorApiTests(OperatorSystem system) : IClassFixture<Oper
         Assert.DoesNotContain(system.Consumer.Logs.Lines, l => l.Contains("Audit:", StringComparison.Ordinal) && l.Contains("replay", StringComparison.Ordinal) && l.Contains("otto", StringComparison.Ordinal) && l.Contains("moved 0 of 1", StringComparison.Ordinal));
     }
 
+    /// <summary>
+    /// Issue 20: a sign-in link cannot send the operator to another site or break the answer's headers. Before, the tab
+    /// case answered <c>Location: /\t/evil.example/x</c> (browsers drop the tab: <c>//evil.example/x</c>) and the CR LF case
+    /// answered 500 after the audit had said "signed in".
+    /// </summary>
+    [Theory]
+    [InlineData("/\t/evil.example/x", "/console")]
+    [InlineData("/\n/evil.example/x", "/console")]
+    [InlineData("/console\r\nSet-Cookie: planted=1", "/console")]
+    [InlineData("//evil.example/x", "/console")]
+    [InlineData("/\\evil.example/x", "/console")]
+    [InlineData("https://evil.example/x", "/console")]
+    [InlineData("", "/console")]
+    [InlineData("/console/requests?status=failed", "/console/requests?status=failed")]
+    public async Task SignIn_SendsBackOnlyToAPathOfThisSite(string returnUrl, string expected)
+    {
+        using var browser = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = system.Consumer.BaseAddress };
+        var page = await browser.GetStringAsync("/console/login");
+        var token = System.Text.RegularExpressions.Regex.Match(page, "name=\"__RequestVerificationToken\" value=\"(?<token>[^\"]+)\"").Groups["token"].Value;
+        Assert.NotEmpty(token);
+
+        using var response = await browser.PostAsync("/console/login", new FormUrlEncodedContent([
+            new("__RequestVerificationToken", token), new("key", OperatorSystem.OperatorKey), new("returnUrl", returnUrl)]));
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal(expected, response.Headers.Location!.OriginalString);
+        Assert.False(response.Headers.TryGetValues("Set-Cookie", out var cookies) && cookies.Any(c => c.StartsWith("planted", StringComparison.Ordinal)));
+    }
+
     [Fact]
     public async Task ConsolePages_SendABrowserWithoutAKeyToSignIn()
     {

@@ -134,6 +134,23 @@ public abstract class RequestLogStoreContract : IAsyncLifetime
         Assert.Null(await Store.GetAsync(created, CancellationToken.None));
         Assert.Equal(["bob"], (await Store.AuditTrailAsync(10, CancellationToken.None)).Select(a => a.Actor));
     }
+
+    [Fact]
+    public async Task EndedSessions_AreKnownUntilPurged_AndEndingOneTwiceIsOneEnd()
+    {
+        await Store.EndSessionAsync("old", T0, CancellationToken.None);
+        await Store.EndSessionAsync("new", T0.AddHours(3), CancellationToken.None);
+        await Store.EndSessionAsync("new", T0.AddHours(4), CancellationToken.None);
+
+        Assert.True(await Store.IsSessionEndedAsync("old", CancellationToken.None));
+        Assert.True(await Store.IsSessionEndedAsync("new", CancellationToken.None));
+        Assert.False(await Store.IsSessionEndedAsync("never-signed-out", CancellationToken.None));
+
+        await Store.PurgeAsync(T0.AddHours(1), CancellationToken.None);
+
+        Assert.False(await Store.IsSessionEndedAsync("old", CancellationToken.None));
+        Assert.True(await Store.IsSessionEndedAsync("new", CancellationToken.None));
+    }
 }
 
 public sealed class SqliteRequestLogStoreTests : RequestLogStoreContract
