@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using Provisioning.WeCom;
 
 namespace Provisioning.Operations;
 
@@ -18,8 +19,14 @@ internal sealed class ProvisioningInstrumentation
     readonly Counter<long> _logDropped;
     readonly Histogram<double> _duration;
 
-    public ProvisioningInstrumentation(IMeterFactory meterFactory)
+    /// <summary>The label of every enterprise this service does not serve (issue 20: publishers must not choose label values).</summary>
+    public const string UnknownCorp = "unknown";
+
+    readonly CorpDirectory _corps;
+
+    public ProvisioningInstrumentation(IMeterFactory meterFactory, CorpDirectory corps)
     {
+        _corps = corps;
         var meter = meterFactory.Create(Name);
         _created = meter.CreateCounter<long>("provisioning.members.created", "{member}", "Members created (or found already created by an earlier attempt).");
         _failed = meter.CreateCounter<long>("provisioning.members.failed", "{member}", "Commands that ended in MemberCreationFailed, by reason.");
@@ -36,11 +43,11 @@ internal sealed class ProvisioningInstrumentation
 
     public void MemberCreated(string corpId, bool alreadyExisted)
     {
-        _created.Add(1, new("corp_id", corpId), new("already_existed", alreadyExisted));
+        _created.Add(1, new("corp_id", Corp(corpId)), new("already_existed", alreadyExisted));
         Activity.Current?.SetTag("provisioning.outcome", alreadyExisted ? "AlreadyExisted" : "Created");
     }
 
-    public void RemovalHeld(string corpId, string operation) => _held.Add(1, new("corp_id", corpId), new("operation", operation));
+    public void RemovalHeld(string corpId, string operation) => _held.Add(1, new("corp_id", Corp(corpId)), new("operation", operation));
 
     public void RequestLogDropped() => _logDropped.Add(1);
 
@@ -54,18 +61,24 @@ internal sealed class ProvisioningInstrumentation
 
     /// <summary>How long a command took from its send time to its outcome (unknown send time: not recorded).</summary>
     public void CommandEnded(string operation, string corpId, string result, TimeSpan sinceSent) =>
-        _duration.Record(Math.Max(sinceSent.TotalSeconds, 0), new("operation", operation), new("corp_id", corpId), new("result", result));
+        _duration.Record(Math.Max(sinceSent.TotalSeconds, 0), new("operation", operation), new("corp_id", Corp(corpId)), new("result", result));
 
-    public void CommandApplied(string operation, string corpId) => _applied.Add(1, new("operation", operation), new("corp_id", corpId));
+    public void CommandApplied(string operation, string corpId) => _applied.Add(1, new("operation", operation), new("corp_id", Corp(corpId)));
 
     public void CommandFailed(string operation, string corpId, string reason, int? errCode)
     {
-        _commandsFailed.Add(1, new("operation", operation), new("corp_id", corpId), new("reason", reason));
+        _commandsFailed.Add(1, new("operation", operation), new("corp_id", Corp(corpId)), new("reason", reason));
         // The create counters stay as they were for the dashboards that count members created and failed.
         if (operation == "create")
-            _failed.Add(1, new("corp_id", corpId), new("reason", reason));
+            _failed.Add(1, new("corp_id", Corp(corpId)), new("reason", reason));
         Activity.Current?.SetTag("provisioning.outcome", reason);
         if (errCode is not null)
             Activity.Current?.SetTag("wecom.errcode", errCode);
     }
+
+    /// <summary>
+    /// A corp id as a label: one of this service's enterprises, or <see cref="UnknownCorp"/>, so that the series a scrape
+    /// holds are bounded by the configuration, not by the corp ids publishers send (each would add a set of series).
+    /// </summary>
+    string Corp(string? corpId) => _corps.TryResolve(corpId, out var known) ? known : UnknownCorp;
 }

@@ -60,4 +60,31 @@ public sealed partial class MetricsEndpointTests(MetricsSystem system) : IClassF
         Assert.DoesNotContain(system.Simulator.Secret, text, StringComparison.Ordinal);
         await File.WriteAllLinesAsync(Path.Combine(Path.GetTempPath(), "provisioning-metric-names.txt"), names.Order());
     }
+
+    /// <summary>
+    /// Issue 20: corp ids that publishers choose must not become label values (each added about 18 series; one was
+    /// markup). Commands for enterprises this service does not serve are counted under corp_id="unknown", all of them.
+    /// </summary>
+    [Fact]
+    public async Task Metrics_CountEnterprisesWeDoNotServe_UnderOneLabel()
+    {
+        string[] hostile = ["ww-nobody-" + Guid.NewGuid().ToString("N")[..8], "\"><img src=x onerror=alert(1)>", "ww-" + new string('x', 300)];
+        var commands = hostile.Select(corp => ProvisioningSystem.NewCommand("metrics") with { CorpId = corp }).ToList();
+        foreach (var command in commands)
+            await system.Publisher.PublishAsync(command);
+        foreach (var command in commands)
+            await system.Outcomes.FailedFor(command.RequestId);
+
+        using var http = new HttpClient { BaseAddress = system.Consumer.BaseAddress };
+        var text = "";
+        await Wait.Until(async () =>
+        {
+            text = await http.GetStringAsync("/metrics");
+            return text.Contains("reason=\"UnknownCorp\"", StringComparison.Ordinal);
+        }, TimeSpan.FromSeconds(30), "the unknown enterprises' failures in the scrape");
+        Assert.Contains("corp_id=\"unknown\"", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("ww-nobody-", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("onerror", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("xxxxxxxxxx", text, StringComparison.Ordinal);
+    }
 }
