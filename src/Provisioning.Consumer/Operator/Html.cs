@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Security.Claims;
+using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Unicode;
 
@@ -11,14 +12,32 @@ internal static class Html
     // Every script is encoded, so Chinese names stay readable in the page source and safe.
     static readonly HtmlEncoder Encoder = HtmlEncoder.Create(UnicodeRanges.All);
 
-    public static string E(string? value) => value is null ? "" : Encoder.Encode(value);
+    public static string E(string? value) => value is null ? "" : Encoder.Encode(Visible(value));
+
+    /// <summary>
+    /// Invisible formatting characters (Unicode category Cf: bidirectional overrides and isolates such as U+202E, zero-width
+    /// spaces, the byte-order mark) shown as text, <c>[U+202E]</c>: encoded as entities they would still act, reordering a
+    /// table cell so that a name or userid reads as something else (issue 20). Zero-width joiners (U+200C, U+200D) stay:
+    /// scripts and emoji need them.
+    /// </summary>
+    static string Visible(string value)
+    {
+        if (!value.Any(IsHidden))
+            return value;
+        var text = new StringBuilder(value.Length + 16);
+        foreach (var c in value)
+            text.Append(IsHidden(c) ? $"[U+{(int)c:X4}]" : c);
+        return text.ToString();
+    }
+
+    static bool IsHidden(char c) => c is not ('\u200C' or '\u200D') && char.GetUnicodeCategory(c) == UnicodeCategory.Format;
 
     public static string E(object? value) => value switch
     {
         null => "",
         DateTimeOffset at => Time(at),
         IFormattable formattable => Encoder.Encode(formattable.ToString(null, CultureInfo.InvariantCulture)),
-        _ => Encoder.Encode(value.ToString() ?? ""),
+        _ => E(value.ToString()),
     };
 
     public static string Time(DateTimeOffset? at) => at is { } value ? value.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture) : "";

@@ -120,6 +120,26 @@ public sealed class OperatorApiTests(OperatorSystem system) : IClassFixture<Oper
         Assert.Equal("frame-ancestors 'none'", response.Headers.GetValues("Content-Security-Policy").Single().Split("; ").Single(p => p.StartsWith("frame", StringComparison.Ordinal)));
     }
 
+    /// <summary>
+    /// Issue 20: a right-to-left override (U+202E) in a name was shown raw, so the table cell read reversed. The console
+    /// shows every invisible formatting character as text instead; the API still answers the name as stored.
+    /// </summary>
+    [Fact]
+    public async Task ConsolePages_ShowBidiOverridesAsText()
+    {
+        var command = ProvisioningSystem.NewCommand("bidi") with { Name = "张三\u202Egpj.exe" };
+        await system.Publisher.PublishAsync(command);
+        await LoggedWhen(command.RequestId, RequestStatuses.Succeeded);
+        using var client = system.Client(OperatorSystem.ReaderKey);
+
+        var page = await client.GetStringAsync($"/console/requests/{command.RequestId}");
+
+        // "[U+202E]" as the browser shows it (the encoder writes "+" as &#x2B;).
+        Assert.Contains("张三[U&#x2B;202E]gpj.exe", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("\u202E", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("&#x202E;", page, StringComparison.OrdinalIgnoreCase);
+    }
+
     [Fact]
     public async Task List_FiltersAndPages_AndExplainsABadFilter()
     {
