@@ -11,8 +11,8 @@ internal sealed partial class RequestLogStore
         Add(insert, "actor", entry.Actor);
         Add(insert, "role", entry.Role);
         Add(insert, "action", entry.Action);
-        Add(insert, "target", entry.Target);
-        Add(insert, "result", entry.Result);
+        Add(insert, "target", BoundedText.Bound(entry.Target, BoundedText.Text));
+        Add(insert, "result", BoundedText.Bound(entry.Result, BoundedText.Text));
         Add(insert, "remote", entry.Remote);
         await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }

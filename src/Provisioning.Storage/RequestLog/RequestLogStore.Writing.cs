@@ -87,8 +87,8 @@ internal sealed partial class RequestLogStore
                 var at = step.At.ToUnixTimeMilliseconds();
                 var ended = step.Kind is RequestEventKinds.Succeeded or RequestEventKinds.Failed or RequestEventKinds.DeadLettered;
                 Set(upsert, 0, step.RequestId.ToString());
-                Set(upsert, 1, step.CorpId);
-                Set(upsert, 2, step.UserId);
+                Set(upsert, 1, BoundedText.Bound(step.CorpId, BoundedText.Id));
+                Set(upsert, 2, BoundedText.Bound(step.UserId, BoundedText.Id));
                 Set(upsert, 3, step.Operation);
                 Set(upsert, 4, StatusOf(step.Kind));
                 Set(upsert, 5, at);
@@ -100,15 +100,15 @@ internal sealed partial class RequestLogStore
                 Set(upsert, 11, step.Outcome);
                 Set(upsert, 12, step.Reason);
                 Set(upsert, 13, step.ErrCode);
-                Set(upsert, 14, step.Detail);
-                Set(upsert, 15, step.Person?.Name);
+                Set(upsert, 14, BoundedText.Bound(step.Detail, BoundedText.Text));
+                Set(upsert, 15, BoundedText.Bound(step.Person?.Name, BoundedText.Id));
                 Set(upsert, 16, step.Person?.MaskedMobile);
                 Set(upsert, 17, step.Person?.MaskedEmail);
                 await upsert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
                 Set(insert, 0, step.RequestId.ToString());
                 Set(insert, 1, at);
                 Set(insert, 2, step.Kind);
-                Set(insert, 3, step.Detail);
+                Set(insert, 3, BoundedText.Bound(step.Detail, BoundedText.Text));
                 await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Provisioning.Storage.RequestLog;
 
 namespace Provisioning.IntegrationTests.Console;
@@ -133,6 +134,32 @@ public abstract class RequestLogStoreContract : IAsyncLifetime
         Assert.Equal([other], (await Store.ListAsync(new RequestQuery(), CancellationToken.None)).Items.Select(i => i.RequestId));
         Assert.Null(await Store.GetAsync(created, CancellationToken.None));
         Assert.Equal(["bob"], (await Store.AuditTrailAsync(10, CancellationToken.None)).Select(a => a.Actor));
+    }
+
+    /// <summary>Issue 20: hostile values are kept bounded, with their length and a hash, not whole.</summary>
+    [Fact]
+    public async Task HostileValues_AreStoredBounded_WithTheirLengthAndAHash()
+    {
+        var id = Guid.NewGuid();
+        var userId = new string('u', 250_000);
+        await Store.WriteAsync(
+        [
+            Step(id, userId, RequestEventKinds.Received, T0) with { Person = new PersonSnapshot(new string('名', 5_000), null, null) },
+            Step(id, userId, RequestEventKinds.Failed, T0.AddSeconds(1)) with { Reason = "Invalid", Detail = new string('d', 100_000) },
+        ], CancellationToken.None);
+        var replayed = string.Join(",", Enumerable.Repeat(Guid.Empty, 20_000));
+        await Store.AuditAsync(new AuditEntry(T0, "alice", "operator", "replay", replayed, "moved 0 of 20000", null), CancellationToken.None);
+
+        var detail = await Store.GetAsync(id, CancellationToken.None);
+        Assert.NotNull(detail);
+        Assert.InRange(detail.Request.UserId.Length, 1, BoundedText.Id);
+        Assert.Contains("250,000 characters, sha256 ", detail.Request.UserId, StringComparison.Ordinal);
+        Assert.InRange(detail.Request.Name!.Length, 1, BoundedText.Id);
+        Assert.InRange(detail.Request.Message!.Length, 1, BoundedText.Text);
+        Assert.All(detail.Steps, step => Assert.InRange(step.Detail?.Length ?? 0, 0, BoundedText.Text));
+        var audit = Assert.Single(await Store.AuditTrailAsync(10, CancellationToken.None));
+        Assert.InRange(audit.Target.Length, 1, BoundedText.Text);
+        Assert.Contains(string.Create(CultureInfo.InvariantCulture, $"{replayed.Length:N0} characters"), audit.Target, StringComparison.Ordinal);
     }
 
     [Fact]
