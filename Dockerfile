@@ -37,8 +37,10 @@ RUN printf '#!/bin/sh\nexec dotnet /app/cli/provisioning-cli.dll "$@"\n' > /usr/
 USER app
 # Defaults that work without compose: listen on every interface inside the container (probes come from outside it),
 # and keep the idempotency store (and beside it the provisioning log and the console's cookie keys) in /data, writable by the non-root
-# user (a volume keeps them across restarts). From outside the container every API or console request needs a key.
+# user (a volume keeps them across restarts). Every API or console request needs a key, from inside the container too:
+# a plain TCP forwarder (kubectl port-forward, docker's userland proxy, ssh -L) delivers outside requests from loopback.
 ENV Urls=http://0.0.0.0:8091 \
+    Operator__AllowLocalWithoutKey=false \
     Storage__SqlitePath=/data/idempotency.db \
     Telemetry__Prometheus=true
 VOLUME /data

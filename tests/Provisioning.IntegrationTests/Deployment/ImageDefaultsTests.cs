@@ -126,6 +126,14 @@ public sealed partial class ImageDefaultsTests() : SystemPerTest(new SystemOptio
             await outcomes.CreatedFor(command.RequestId);
             Assert.True(File.Exists(Path.Combine(data, "idempotency.db")), "no idempotency store in the volume");
             await Wait.Until(() => Task.FromResult(File.Exists(Path.Combine(data, "provisioning-log.db"))), TimeSpan.FromSeconds(30), "the provisioning log in the volume");
+            // Issue 20: a plain TCP forwarder (kubectl port-forward, ssh -L) delivers an outside request from loopback, naming
+            // localhost. In the image that makes no one the operator: before, /api/audit answered 200 without a key.
+            using (var forwarded = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/"), Timeout = TimeSpan.FromSeconds(5) })
+            {
+                using var audit = new HttpRequestMessage(HttpMethod.Get, "api/audit");
+                audit.Headers.Host = $"localhost:{port}";
+                Assert.Equal(HttpStatusCode.Unauthorized, (await forwarded.SendAsync(audit)).StatusCode);
+            }
             // The metrics endpoint is on in the image, the console answers (with a key only, from another address).
             Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("metrics")).StatusCode);
             Assert.Equal(HttpStatusCode.Unauthorized, (await http.GetAsync("api/requests")).StatusCode);
